@@ -1,0 +1,30 @@
+// RFC 4180 CSV: fields with a comma, quote, CR or LF (or leading/trailing space) are quoted, quotes doubled.
+// Rows end with LF. The reader accepts LF or CRLF, quoted newlines, and a UTF-8 byte-order mark.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vidsplit {
+
+using CsvRow = std::vector<std::string>;
+
+std::string csv_field(std::string_view value);
+// Appends one row (fields joined by commas, LF-terminated) to `out`.
+void append_csv_row(std::string& out, const CsvRow& fields);
+
+// Parses a whole CSV document. Throws Error("line N: ...") on an unterminated quote or stray quote.
+std::vector<CsvRow> parse_csv(std::string_view text);
+
+// Reads a CSV file with a header row and returns its rows as maps from column to value, checking that
+// `required` columns exist. Throws Error naming the file (and line) on any problem.
+struct CsvTable {
+  CsvRow header;
+  std::vector<CsvRow> rows;
+  std::vector<size_t> line_of_row;  // 1-based line of each row, for messages
+  size_t column(std::string_view name) const;  // index, or npos
+};
+CsvTable read_csv_file(const std::string& path, const std::vector<std::string>& required);
+
+}  // namespace vidsplit

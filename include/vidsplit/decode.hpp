@@ -1,0 +1,48 @@
+// Stage 1: decoding. Streams the best video stream of any file FFmpeg reads, one small frame at a time.
+#pragma once
+
+#include "vidsplit/frame.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace vidsplit {
+
+struct DecoderOptions {
+  int threads = 0;          // codec threads; 0 lets FFmpeg pick from the core count
+  int analysis_size = 64;   // frames are scaled to analysis_size x analysis_size
+  int64_t max_pixels = 0;   // refuse coded frames larger than this (0 = no limit)
+  const std::atomic<bool>* stop = nullptr;  // polled between packets; set it to abandon decoding
+};
+
+class VideoDecoder {
+ public:
+  // Opens the file and its best video stream. Throws Error naming the reason.
+  VideoDecoder(const std::string& path, const DecoderOptions& options);
+  ~VideoDecoder();
+  VideoDecoder(const VideoDecoder&) = delete;
+  VideoDecoder& operator=(const VideoDecoder&) = delete;
+
+  const VideoInfo& info() const;
+
+  // Decodes the next frame in presentation order into `out` (its buffer is reused). Returns false at
+  // the end of the stream. Throws Error on a read failure that is not a recoverable corrupt packet,
+  // and Interrupted when options.stop is set.
+  bool next(AnalysisFrame& out);
+
+  // Timestamps of every frame returned so far; complete (with the end time) once next() returned false.
+  const FrameTimes& frame_times() const;
+  // 64-bit hash of the video stream's packet payloads: equal for byte-identical streams, whatever the
+  // container or audio. Complete once next() returned false.
+  uint64_t content_hash() const;
+  // Packets the decoder rejected as corrupt; the stream went on after each.
+  int64_t corrupt_packets() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vidsplit

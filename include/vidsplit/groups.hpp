@@ -1,0 +1,66 @@
+// Stage 5: leakage groups. Everything that could leak between splits ends up in one group:
+//  - videos with byte-identical video streams (content hash);
+//  - clips whose keyframes are near-duplicates (perceptual-hash Hamming distance, mirror-aware) with
+//    similar colour, confirmed by several keyframes agreeing: recurring scenes inside a video, and
+//    re-encoded, resized or re-uploaded copies across videos.
+// Union-find joins them; group ids are numbered in video/clip order, so they are deterministic.
+#pragma once
+
+#include "vidsplit/scan.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vidsplit {
+
+enum class Unit { Video, Clip };
+Unit parse_unit(std::string_view text);  // "video" | "clip"; throws ConfigError
+std::string_view to_string(Unit unit);
+
+struct GroupingOptions {
+  Unit unit = Unit::Video;
+  // Two keyframes match when their 64-bit pHashes differ in at most this many bits (--group-threshold).
+  int hash_threshold = 10;
+  // ...and two clips match when this many of the shorter clip's keyframes match (fewer if it has fewer).
+  int min_matching_keyframes = 2;
+  // ...and their mean colour histograms are closer than this (0..1).
+  double max_histogram_distance = 0.25;
+};
+
+struct ClipRef {
+  size_t video = 0;  // index into the scans
+  int clip = 0;      // shot index in that video
+  friend bool operator==(const ClipRef&, const ClipRef&) = default;
+};
+
+// Why two clips were put in one group.
+struct GroupEvidence {
+  ClipRef a;
+  ClipRef b;
+  std::string reason;       // "identical-stream" or "near-duplicate"
+  int matched_keyframes = 0;
+  int hash_distance = 0;    // smallest Hamming distance among the matched keyframes
+  double histogram_distance = 0.0;
+};
+
+struct Grouping {
+  // group_of[video][clip]: the group of every clip of every usable video; -1 for failed videos.
+  // Transition clips take the group of the shot before them (or after, for a leading transition).
+  std::vector<std::vector<int64_t>> group_of;
+  int64_t group_count = 0;
+  std::vector<GroupEvidence> evidence;
+};
+
+Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions& options);
+
+// The clip-to-clip test itself, exposed for tests and the audit.
+struct ClipMatch {
+  bool matched = false;
+  int matched_keyframes = 0;
+  int hash_distance = 64;
+  double histogram_distance = 1.0;
+};
+ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options);
+
+}  // namespace vidsplit

@@ -1,0 +1,37 @@
+// Stage 7: outputs. Plain functions over the data model; every file is written atomically.
+#pragma once
+
+#include "vidsplit/split.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace vidsplit {
+
+inline const std::vector<std::string> kClipsColumns = {"video", "clip", "kind", "start_frame", "end_frame",
+                                                       "start_sec", "end_sec", "label", "group", "split"};
+
+std::string format_seconds(double seconds);  // fixed, 6 decimals
+
+std::string clips_csv(const std::vector<ManifestRow>& rows);
+std::string errors_csv(const std::vector<VideoScan>& scans);
+std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Grouping& grouping);
+// The parameters object is stored as given (it must not hold anything run-dependent such as threads).
+std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
+                         const SplitOptions& options, const nlohmann::json& parameters);
+
+// scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}}, then one
+// line per video in video order.
+std::string scan_jsonl(const std::vector<VideoScan>& scans, const nlohmann::json& parameters);
+// Reads a scan.jsonl. Throws Error naming the file and line. Returns the videos; `parameters` receives
+// the header's parameters.
+std::vector<VideoScan> read_scan_jsonl(const std::string& path, nlohmann::json& parameters);
+
+// Writes clips.csv, summary.json, errors.csv and group_evidence.csv into `dir` (created if missing).
+void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,
+                         const SplitOutcome& outcome, const SplitOptions& options,
+                         const nlohmann::json& parameters);
+
+}  // namespace vidsplit

@@ -1,0 +1,84 @@
+// Decode + signatures + shots for each input video: the per-video work, parallel across videos.
+#pragma once
+
+#include "vidsplit/decode.hpp"
+#include "vidsplit/shots.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vidsplit {
+
+// One input video as found on disk.
+struct InputVideo {
+  std::string video;  // id in every output: path relative to its input root, or as given for a file
+  std::string path;   // where to read it
+  std::string label;
+};
+
+struct InputOptions {
+  std::map<std::string, std::string> labels;  // video id -> label, from --labels; overrides folder names
+};
+
+// Expands files and folders (recursively; folders contribute files with a known video extension, files
+// named explicitly are always tried) into a list sorted by video id. A missing path is kept, so its
+// failure is reported like any unreadable video. Throws ConfigError when two inputs share a video id.
+std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options);
+bool has_video_extension(const std::string& path);
+// Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.
+std::map<std::string, std::string> read_labels_csv(const std::string& path);
+
+struct ScanOptions {
+  DecoderOptions decoder;
+  std::string detector = "auto";
+  DetectorOptions detection;
+  int keyframes_per_clip = 5;
+  int threads = 0;  // total worker budget; 0 = all cores
+  // Called after the detector has seen each frame (for --stats); only set it for single-video scans.
+  std::function<void(const FrameFeatures&, const ShotDetector&)> on_frame;
+};
+
+struct VideoScan {
+  std::string video;
+  std::string path;
+  std::string label;
+  std::string error;  // one-line reason; non-empty means the video failed and has no shots
+  uint64_t content_hash = 0;
+  int64_t frames = 0;  // decoded frames
+  int64_t corrupt_packets = 0;
+  VideoInfo info;
+  FrameTimes times;
+  std::vector<Shot> shots;
+
+  bool ok() const { return error.empty(); }
+  double duration_sec() const { return frames > 0 ? times.seconds(frames) - times.seconds(0) : 0.0; }
+};
+
+// Scans one video. Never throws for a bad video: the reason goes to VideoScan::error. Throws ConfigError
+// for bad options and Interrupted when decoder.stop is set.
+VideoScan scan_video(const InputVideo& input, const ScanOptions& options);
+
+struct ScanProgress {
+  size_t videos_done = 0;
+  size_t videos_total = 0;
+  int64_t frames_done = 0;  // frames decoded so far, all videos
+};
+using ProgressCallback = std::function<void(const ScanProgress&)>;
+
+// Scans all inputs on a pool of workers. Results come back in input order whatever the thread count.
+// The callback is called from worker threads, serialised, after every finished video and every ~second.
+std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options,
+                                   const ProgressCallback& progress = {});
+
+// How many videos run at once and how many codec threads each gets, for `threads` workers (0 = all cores).
+struct ThreadPlan {
+  int video_workers = 1;
+  int codec_threads = 1;
+};
+ThreadPlan plan_threads(int threads, size_t videos);
+
+}  // namespace vidsplit

@@ -1,0 +1,147 @@
+// Stage 3: shot detection. Every detector implements ShotDetector and registers by name; the shot list
+// is assembled from the boundaries the detector reports.
+#pragma once
+
+#include "vidsplit/signature.hpp"
+
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vidsplit {
+
+enum class BoundaryKind { Cut, Transition };
+
+// A hard cut puts frame `start` first in a new shot (end == start). A transition covers [start, end):
+// frames that blend two shots (a dissolve, or a fade through black).
+struct Boundary {
+  BoundaryKind kind = BoundaryKind::Cut;
+  int64_t start = 0;
+  int64_t end = 0;
+  double score = 0.0;
+};
+
+struct DetectorOptions {
+  // Content score (0..255 scale) at or above which a frame may start a new shot. Empty: the detector's
+  // default (27 for content, 15 for adaptive, which also needs the ratio below).
+  std::optional<double> threshold;
+  // Adaptive: a frame's score must also be this many times the mean score of its neighbours.
+  double adaptive_ratio = 3.0;
+  // Adaptive: neighbours on each side of the frame (the decision waits this many frames).
+  int adaptive_window = 2;
+  // A cut must also change the picture's structure: at least this many of the 64 pHash bits differ
+  // between the two frames. A colour change over the same layout (a lighting change, a flash) is no cut.
+  int min_hash_change = 12;
+  // No shot shorter than this (seconds); a cut closer than this to the previous one is ignored.
+  double min_shot_seconds = 0.5;
+  // Weights of the content score: hue, saturation, luma and edge differences.
+  double weight_hue = 1.0;
+  double weight_sat = 1.0;
+  double weight_luma = 1.0;
+  double weight_edges = 0.5;
+  // Fades: a frame is black when its mean luma is below this (0..255).
+  double black_level = 12.0;
+  // Longest fade-out or fade-in ramp searched around a black run, seconds.
+  double max_fade_seconds = 3.0;
+};
+
+class ShotDetector {
+ public:
+  virtual ~ShotDetector() = default;
+  virtual std::string_view name() const = 0;
+  // Sees every frame exactly once, in presentation order; appends boundaries it has decided.
+  virtual void process(const FrameFeatures& frame, std::vector<Boundary>& out) = 0;
+  // End of stream: appends boundaries still pending.
+  virtual void flush(std::vector<Boundary>& out) = 0;
+  // Every boundary that starts before this frame has been reported. Detectors that look back (fades)
+  // hold this behind the current frame; it lets the caller assign frames to shots with bounded memory.
+  virtual int64_t settled_before() const = 0;
+  // Per-frame metrics of the last processed frame, for --stats files: (name, value) pairs.
+  virtual void metrics(std::vector<std::pair<std::string_view, double>>& out) const { (void)out; }
+};
+
+using DetectorFactory = std::function<std::unique_ptr<ShotDetector>(const DetectorOptions&)>;
+
+// Names: "content", "fade", "auto" (content cuts plus fades; the default). Throws ConfigError for others.
+std::unique_ptr<ShotDetector> make_detector(std::string_view name, const DetectorOptions& options);
+std::vector<std::string> detector_names();
+// Adds a detector to the registry (used by the built-ins; available to embedders).
+void register_detector(std::string name, std::string description, DetectorFactory factory);
+std::string detector_description(std::string_view name);
+
+enum class ShotKind { Shot, Transition };
+std::string_view to_string(ShotKind kind);
+
+// What a clip keeps of its frames: several keyframe hashes spread over the clip, plus colour averages.
+inline constexpr float kMinKeyframeDetail = 4.0f;
+
+// Clip colour averages are kept at fixed precision (1e-4 for histogram bins, 1e-2 for luma) so they
+// serialise exactly.
+inline int32_t quantize_hist(double v) { return static_cast<int32_t>(std::lround(v * 10000.0)); }
+inline float dequantize_hist(int32_t q) { return static_cast<float>(q) / 10000.0f; }
+inline int32_t quantize_luma(double v) { return static_cast<int32_t>(std::lround(v * 100.0)); }
+inline float dequantize_luma(int32_t q) { return static_cast<float>(q) / 100.0f; }
+
+struct ClipSignature {
+  std::vector<uint64_t> keyframe_hashes;
+  std::vector<uint64_t> keyframe_mirror_hashes;
+  Histogram mean_hist{};
+  float mean_luma = 0.0f;
+};
+
+struct Shot {
+  int index = 0;
+  ShotKind kind = ShotKind::Shot;
+  int64_t start_frame = 0;
+  int64_t end_frame = 0;  // exclusive
+  double start_sec = 0.0;
+  double end_sec = 0.0;
+  ClipSignature signature;
+};
+
+// Accumulates the signature of one clip from its frames in bounded memory: it samples frames at a stride
+// that doubles whenever its buffer fills, then picks `keyframes` evenly spread samples among those with
+// enough detail to hash (a clip of flat frames gets no keyframes and so never matches by hash).
+class ClipSignatureBuilder {
+ public:
+  explicit ClipSignatureBuilder(int keyframes = 5);
+  void add(const FrameSignature& frame);
+  ClipSignature finish() const;
+
+ private:
+  int keyframes_;
+  int64_t seen_ = 0;
+  int64_t stride_ = 1;
+  std::vector<FrameSignature> samples_;
+  std::array<double, kHistBins> hist_sum_{};
+  double luma_sum_ = 0.0;
+};
+
+// Turns a detector's boundary stream and the frames' signatures into the shot list of one video,
+// tiling [0, frames) exactly. Feed boundaries (sorted) before the frames they start at.
+class ShotListBuilder {
+ public:
+  explicit ShotListBuilder(int keyframes = 5) : keyframes_(keyframes), current_(keyframes) {}
+  void add_boundary(const Boundary& b);
+  void add_frame(int64_t index, const FrameSignature& signature);
+  // Closes the last shot; fills start/end seconds from the frame times.
+  std::vector<Shot> finish(const FrameTimes& times);
+
+ private:
+  void close(int64_t end);
+  int keyframes_;
+  std::vector<Boundary> pending_;
+  size_t next_pending_ = 0;
+  std::vector<Shot> shots_;
+  ShotKind kind_ = ShotKind::Shot;
+  int64_t start_ = 0;
+  int64_t transition_end_ = -1;
+  int64_t frames_ = 0;
+  ClipSignatureBuilder current_;
+};
+
+}  // namespace vidsplit

@@ -1,0 +1,89 @@
+// Stage 6: the split. Whole groups go to named splits so that the overall and per-class weights (frames)
+// hit the requested ratios; then each clip's rows become the manifest.
+#pragma once
+
+#include "vidsplit/groups.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vidsplit {
+
+struct SplitRatio {
+  std::string name;
+  double fraction = 0.0;
+};
+
+// "train=0.8,val=0.2": names of letters, digits, '_' or '-', unique, not "excluded"; fractions > 0 that
+// sum to 1 (within 1e-6). Throws ConfigError with the reason.
+std::vector<SplitRatio> parse_ratios(std::string_view spec);
+
+// One group to place: its weight per label (labels are indices into SplitProblem::labels).
+struct SplitItem {
+  std::vector<std::pair<int, double>> weight_by_label;
+  uint64_t key = 0;  // content-derived identity, for seeded tie-breaks
+  double total() const;
+  int main_label() const;  // the label with the most weight (lowest index on ties)
+};
+
+struct SplitProblem {
+  std::vector<std::string> labels;
+  std::vector<SplitItem> items;
+  std::vector<SplitRatio> ratios;
+  uint64_t seed = 0;
+};
+
+struct SplitSolution {
+  std::vector<int> split_of_item;            // index into ratios
+  std::vector<double> overall_fraction;      // achieved, per split
+  std::vector<std::vector<double>> label_fraction;  // [label][split]
+  std::vector<std::string> warnings;         // infeasible ratios, named by class
+};
+
+// Greedy placement (large groups first, seeded order among similar sizes) followed by local search with
+// moves and swaps, minimising the summed per-class and overall deviations from the ratios. Deterministic.
+SplitSolution solve_split(const SplitProblem& problem);
+
+// ---- Manifest ----
+
+enum class RowKind { Shot, Transition, Guard };
+std::string_view to_string(RowKind kind);
+
+inline constexpr std::string_view kExcluded = "excluded";
+inline constexpr int64_t kNoGroup = -1;  // the group of excluded rows
+
+struct ManifestRow {
+  std::string video;
+  int clip = 0;
+  RowKind kind = RowKind::Shot;
+  int64_t start_frame = 0;
+  int64_t end_frame = 0;
+  double start_sec = 0.0;
+  double end_sec = 0.0;
+  std::string label;
+  int64_t group = kNoGroup;
+  std::string split;
+};
+
+struct SplitOptions {
+  std::vector<SplitRatio> ratios;
+  uint64_t seed = 0;
+  double guard_seconds = 0.0;  // clip unit only
+  GroupingOptions grouping;
+};
+
+struct SplitOutcome {
+  std::vector<ManifestRow> rows;
+  Grouping grouping;
+  SplitProblem problem;
+  SplitSolution solution;
+  std::vector<int> split_of_group;  // index into ratios, per group id
+};
+
+// Groups, splits and lays out the manifest rows of every usable video, in video order.
+// Transition rows whose neighbours went to different splits, and guard bands, are `excluded`.
+SplitOutcome split_scans(const std::vector<VideoScan>& scans, const SplitOptions& options);
+
+}  // namespace vidsplit

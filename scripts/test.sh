@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite.
+#   scripts/test.sh              Release build in build/
+#   scripts/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build in build-sanitize/
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+build_dir="$VIDSPLIT_ROOT/build"
+cmake_options=()
+case "${1:-}" in
+  --sanitize) build_dir="$VIDSPLIT_ROOT/build-sanitize"; cmake_options=(-DVIDSPLIT_SANITIZE=ON) ;;
+  "") ;;
+  *) echo "usage: scripts/test.sh [--sanitize]" >&2; exit 2 ;;
+esac
+
+vidsplit_install_deps
+vidsplit_build "$build_dir" "${cmake_options[@]}"
+cd "$build_dir"
+ctest --output-on-failure -j "$(nproc)"

@@ -1,0 +1,516 @@
+#include "cli/commands.hpp"
+
+#include "cli/progress.hpp"
+#include "vidsplit/csv.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/hash.hpp"
+#include "vidsplit/io.hpp"
+#include "vidsplit/outputs.hpp"
+#include "vidsplit/version.hpp"
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace vidsplit::cli {
+
+namespace po = boost::program_options;
+using nlohmann::json;
+
+std::atomic<bool>& stop_flag() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+std::string main_usage() {
+  return R"(vidsplit - leakage-safe train/val(/test) splits for video datasets
+
+Usage:
+  vidsplit run   [INPUT...] -o OUT [options]  scan + group + split, write OUT/ (INPUT defaults to sample_videos)
+  vidsplit scan  INPUT... -o OUT [options]    decode + shots + signatures only -> OUT/scan.jsonl
+  vidsplit split SCAN.jsonl -o OUT [options]  group + split from an earlier scan
+  vidsplit shots VIDEO [options]              shot list of one video as CSV on stdout
+  vidsplit merge SCAN.jsonl... -o OUT         combine shard scans (scan --shard I/N) into OUT/scan.jsonl
+  vidsplit --help | --version                 and `vidsplit COMMAND --help` for each command
+
+INPUT is a video file or a folder, read recursively; a video's label is its parent folder's name
+(root/<label>/<file>) unless --labels FILE.csv gives it.
+
+Exit codes: 0 all inputs processed; 3 outputs written but some inputs failed (OUT/errors.csv);
+2 bad command line or configuration; 1 nothing usable could be produced; 130 interrupted.
+
+Example:
+  vidsplit run datasets/ucf_subset -o out --ratios train=0.7,val=0.15,test=0.15 --unit clip --guard 0.5
+)";
+}
+
+namespace {
+
+// ---- option groups shared by several commands ----
+
+struct CommonCli {
+  bool quiet = false;
+  int threads = 0;
+};
+
+struct ScanCli {
+  std::string detector = "auto";
+  std::optional<double> threshold;
+  double min_shot = 0.5;
+  std::string labels;
+  int64_t max_pixels = 0;
+  int analysis_size = 64;
+};
+
+struct SplitCli {
+  std::string ratios = "train=0.8,val=0.2";
+  std::string unit = "video";
+  uint64_t seed = 0;
+  double guard = 0.0;
+  int group_threshold = 10;
+};
+
+po::options_description common_options(CommonCli& c) {
+  po::options_description d("General");
+  d.add_options()
+      ("help,h", "show this help")
+      ("quiet,q", po::bool_switch(&c.quiet), "no progress line and no warnings on stderr")
+      ("threads,j", po::value(&c.threads)->default_value(0), "worker threads; 0 = all cores. Outputs do not depend on it");
+  return d;
+}
+
+po::options_description scan_options(ScanCli& s) {
+  po::options_description d("Scanning");
+  d.add_options()
+      ("detector", po::value(&s.detector)->default_value("auto"),
+       "shot detector: auto (content cuts + fades), content (hard cuts only), fade (fades through black only)")
+      ("threshold", po::value<double>()->notifier([&s](double v) { s.threshold = v; }),
+       "content detector threshold on its 0-255 score (default 27): lower finds more cuts")
+      ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
+      ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
+      ("max-pixels", po::value(&s.max_pixels)->default_value(0),
+       "refuse videos whose frames exceed this many pixels (0 = no limit)")
+      ("analysis-size", po::value(&s.analysis_size)->default_value(64),
+       "side of the square frame that signatures and detectors see; changes results");
+  return d;
+}
+
+po::options_description split_options(SplitCli& s) {
+  po::options_description d("Splitting");
+  d.add_options()
+      ("ratios", po::value(&s.ratios)->default_value("train=0.8,val=0.2"),
+       "split names and fractions summing to 1, e.g. train=0.7,val=0.15,test=0.15")
+      ("unit", po::value(&s.unit)->default_value("video"),
+       "video: whole videos (and their near-duplicates) go to one split; clip: shots may be split apart "
+       "at hard cuts, recurring scenes and near-duplicates stay together")
+      ("seed", po::value(&s.seed)->default_value(0), "seed of the assignment's tie-breaking order")
+      ("guard", po::value(&s.guard)->default_value(0.0),
+       "clip unit only: seconds cut out as `guard` rows on both sides of every train/val boundary")
+      ("group-threshold", po::value(&s.group_threshold)->default_value(10),
+       "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates");
+  return d;
+}
+
+struct Parsed {
+  po::variables_map vm;
+  bool help = false;
+};
+
+Parsed parse(const Args& args, const po::options_description& visible, const po::options_description& hidden,
+             const po::positional_options_description& positional) {
+  po::options_description all;
+  all.add(visible).add(hidden);
+  Parsed p;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), p.vm);
+  p.help = p.vm.count("help") > 0;
+  if (!p.help) po::notify(p.vm);
+  return p;
+}
+
+void print_help(const std::string& usage, const po::options_description& visible, const std::string& examples) {
+  std::ostringstream options;
+  options << visible;
+  fmt::print("{}\n{}\nExamples:\n{}", usage, options.str(), examples);
+}
+
+ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
+  ScanOptions o;
+  o.detector = s.detector;
+  o.detection.threshold = s.threshold;
+  o.detection.min_shot_seconds = s.min_shot;
+  o.decoder.max_pixels = s.max_pixels;
+  o.decoder.analysis_size = s.analysis_size;
+  o.decoder.stop = &stop_flag();
+  o.threads = c.threads;
+  if (c.threads < 0) throw ConfigError("--threads must be >= 0");
+  if (s.max_pixels < 0) throw ConfigError("--max-pixels must be >= 0");
+  if (s.analysis_size < 16 || s.analysis_size > 512) throw ConfigError("--analysis-size must be 16..512");
+  make_detector(o.detector, o.detection);  // validates the name and thresholds before any decoding
+  return o;
+}
+
+json scan_parameters(const ScanOptions& o) {
+  json threshold = o.detection.threshold ? json(*o.detection.threshold) : json(nullptr);
+  return {{"detector", o.detector},
+          {"threshold", threshold},
+          {"min_shot_seconds", o.detection.min_shot_seconds},
+          {"analysis_size", o.decoder.analysis_size},
+          {"keyframes_per_clip", o.keyframes_per_clip}};
+}
+
+SplitOptions to_split_options(const SplitCli& s) {
+  SplitOptions o;
+  o.ratios = parse_ratios(s.ratios);
+  o.grouping.unit = parse_unit(s.unit);
+  o.grouping.hash_threshold = s.group_threshold;
+  o.seed = s.seed;
+  o.guard_seconds = s.guard;
+  if (!(s.guard >= 0.0)) throw ConfigError("--guard must be >= 0 seconds");
+  if (s.guard > 0 && o.grouping.unit != Unit::Clip)
+    throw ConfigError("--guard applies only with --unit clip (whole videos have no boundaries to guard)");
+  if (s.group_threshold < 0 || s.group_threshold > 32) throw ConfigError("--group-threshold must be 0..32");
+  return o;
+}
+
+json split_parameters(const SplitOptions& o) {
+  json ratios = json::object();
+  for (const auto& r : o.ratios) ratios[r.name] = r.fraction;
+  return {{"ratios", ratios},
+          {"unit", to_string(o.grouping.unit)},
+          {"seed", o.seed},
+          {"guard_seconds", o.guard_seconds},
+          {"group_threshold", o.grouping.hash_threshold}};
+}
+
+std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s) {
+  InputOptions options;
+  if (!s.labels.empty()) options.labels = read_labels_csv(s.labels);
+  auto inputs = discover_inputs(paths, options);
+  if (inputs.empty())
+    throw Error(fmt::format("no video files found in {}", fmt::join(paths, ", ")));
+  return inputs;
+}
+
+std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options,
+                                          const CommonCli& c) {
+  ProgressLine line(!c.quiet);
+  auto scans = scan_videos(inputs, options, [&](const ScanProgress& p) { line.update(p); });
+  line.finish();
+  if (stop_flag().load()) throw Interrupted();
+  return scans;
+}
+
+size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c) {
+  size_t failed = 0;
+  for (const VideoScan& s : scans) {
+    if (s.ok()) continue;
+    ++failed;
+    if (!c.quiet) fmt::print(stderr, "vidsplit: skipped {}: {}\n", s.path, s.error);
+  }
+  return failed;
+}
+
+void ensure_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw ConfigError(fmt::format("cannot create output folder {}: {}", dir, ec.message()));
+}
+
+std::string path_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
+
+void print_split_summary(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
+                         const SplitOptions& options, const std::string& out, const CommonCli& c) {
+  size_t ok = 0;
+  for (const auto& s : scans) ok += s.ok();
+  fmt::print("vidsplit: {} videos ({} ok, {} failed), {} leakage groups, unit {}\n", scans.size(), ok,
+             scans.size() - ok, outcome.grouping.group_count, to_string(options.grouping.unit));
+  fmt::print("  {:<12} {:>7} {:>9} {:>7} {:>7} {:>9} {:>10}\n", "split", "target", "achieved", "videos", "clips",
+             "frames", "seconds");
+  for (size_t s = 0; s < options.ratios.size(); ++s) {
+    std::set<std::string> videos;
+    int64_t clips = 0, frames = 0;
+    double seconds = 0;
+    for (const ManifestRow& r : outcome.rows) {
+      if (r.split != options.ratios[s].name) continue;
+      videos.insert(r.video);
+      ++clips;
+      frames += r.end_frame - r.start_frame;
+      seconds += r.end_sec - r.start_sec;
+    }
+    fmt::print("  {:<12} {:>7.3f} {:>9.3f} {:>7} {:>7} {:>9} {:>10.1f}\n", options.ratios[s].name,
+               options.ratios[s].fraction, outcome.solution.overall_fraction[s], videos.size(), clips, frames,
+               seconds);
+  }
+  if (!c.quiet)
+    for (const auto& w : outcome.solution.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
+  fmt::print("wrote {}\n", path_in(out, "clips.csv"));
+}
+
+// group + split + write, shared by `run` and `split`.
+int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& options, json parameters,
+                    const std::string& out, const CommonCli& c) {
+  const size_t failed = report_failures(scans, c);
+  if (failed == scans.size()) {
+    write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
+    fmt::print(stderr, "vidsplit: error: none of the {} videos could be read (reasons in {})\n", scans.size(),
+               path_in(out, "errors.csv"));
+    return kExitNothingUsable;
+  }
+  const SplitOutcome outcome = split_scans(scans, options);
+  write_split_outputs(out, scans, outcome, options, parameters);
+  print_split_summary(scans, outcome, options, out, c);
+  if (failed > 0) {
+    fmt::print(stderr, "vidsplit: {} of {} videos failed; see {}\n", failed, scans.size(), path_in(out, "errors.csv"));
+    return kExitSomeFailed;
+  }
+  return kExitOk;
+}
+
+// Videos from scan files, sorted by id; the same video twice is a configuration error.
+void sort_and_check(std::vector<VideoScan>& scans) {
+  std::stable_sort(scans.begin(), scans.end(), [](const VideoScan& a, const VideoScan& b) { return a.video < b.video; });
+  for (size_t i = 1; i < scans.size(); ++i)
+    if (scans[i].video == scans[i - 1].video)
+      throw ConfigError(fmt::format("video '{}' appears in more than one scan", scans[i].video));
+}
+
+std::pair<size_t, size_t> parse_shard(const std::string& text) {
+  const size_t slash = text.find('/');
+  try {
+    if (slash != std::string::npos) {
+      const size_t index = std::stoul(text.substr(0, slash));
+      const size_t count = std::stoul(text.substr(slash + 1));
+      if (count > 0 && index < count) return {index, count};
+    }
+  } catch (const std::exception&) {
+  }
+  throw ConfigError(fmt::format("--shard must be I/N with 0 <= I < N (e.g. 0/4), not '{}'", text));
+}
+
+}  // namespace
+
+int cmd_run(const Args& args) {
+  CommonCli common;
+  ScanCli scan;
+  SplitCli split;
+  std::string out;
+  std::vector<std::string> inputs;
+  po::options_description visible;
+  visible.add(common_options(common)).add(scan_options(scan)).add(split_options(split));
+  visible.add_options()("output,o", po::value(&out), "output folder (required)");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&inputs)->multitoken());
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
+               "could leak, and writes OUT/clips.csv, summary.json,\nerrors.csv, group_evidence.csv and scan.jsonl.",
+               visible,
+               "  vidsplit run sample_videos -o out\n"
+               "  vidsplit run data/ -o out --ratios train=0.7,val=0.15,test=0.15 --seed 7\n"
+               "  vidsplit run data/ -o out --unit clip --guard 1.0 --labels labels.csv\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (inputs.empty()) inputs = {"sample_videos"};
+  const ScanOptions scan_options_ = to_scan_options(scan, common);
+  const SplitOptions split_options_ = to_split_options(split);
+  const auto found = find_inputs(inputs, scan);
+  ensure_dir(out);
+
+  const auto scans = scan_with_progress(found, scan_options_, common);
+  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(scan_options_)));
+  json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
+  return split_and_write(scans, split_options_, parameters, out, common);
+}
+
+int cmd_scan(const Args& args) {
+  CommonCli common;
+  ScanCli scan;
+  std::string out, shard;
+  std::vector<std::string> inputs;
+  po::options_description visible;
+  visible.add(common_options(common)).add(scan_options(scan));
+  visible.add_options()("output,o", po::value(&out), "output folder (required)")
+      ("shard", po::value(&shard), "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&inputs)->multitoken());
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit scan INPUT... -o OUT [options]\n\nDecodes every video and writes its shots and "
+               "signatures to OUT/scan.jsonl (and failures to OUT/errors.csv).",
+               visible,
+               "  vidsplit scan data/ -o scans\n"
+               "  vidsplit scan data/ -o scans/shard0 --shard 0/4   # then: vidsplit merge scans/*/scan.jsonl -o all\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
+  const ScanOptions options = to_scan_options(scan, common);
+  auto found = find_inputs(inputs, scan);
+  if (!shard.empty()) {
+    const auto [index, count] = parse_shard(shard);
+    std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
+  }
+  ensure_dir(out);
+  const auto scans = scan_with_progress(found, options, common);
+  write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
+  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(options)));
+  const size_t failed = report_failures(scans, common);
+  fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scans.size(), failed, path_in(out, "scan.jsonl"));
+  if (!scans.empty() && failed == scans.size()) return kExitNothingUsable;
+  return failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+int cmd_split(const Args& args) {
+  CommonCli common;
+  SplitCli split;
+  std::string out, scan_path;
+  po::options_description visible;
+  visible.add(common_options(common)).add(split_options(split));
+  visible.add_options()("output,o", po::value(&out), "output folder (required)");
+  po::options_description hidden;
+  hidden.add_options()("scan", po::value(&scan_path));
+  po::positional_options_description pos;
+  pos.add("scan", 1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
+               "decoding again; writes the same files as `run`.",
+               visible,
+               "  vidsplit split out/scan.jsonl -o out_clip --unit clip --guard 0.5\n"
+               "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (scan_path.empty()) throw ConfigError("give the SCAN.jsonl written by `vidsplit scan` or `run`");
+  const SplitOptions options = to_split_options(split);
+  json scan_params;
+  std::vector<VideoScan> scans;
+  try {
+    scans = read_scan_jsonl(scan_path, scan_params);
+  } catch (const Error& e) {
+    throw ConfigError(e.what());
+  }
+  sort_and_check(scans);
+  if (scans.empty()) throw Error(fmt::format("{} holds no videos", scan_path));
+  ensure_dir(out);
+  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}};
+  return split_and_write(scans, options, parameters, out, common);
+}
+
+int cmd_shots(const Args& args) {
+  CommonCli common;
+  ScanCli scan;
+  std::string video, stats_path;
+  po::options_description visible;
+  visible.add(common_options(common)).add(scan_options(scan));
+  visible.add_options()("stats", po::value(&stats_path),
+                        "write per-frame detector metrics (CSV: frame,seconds,content_score,...) to this file");
+  po::options_description hidden;
+  hidden.add_options()("video", po::value(&video));
+  po::positional_options_description pos;
+  pos.add("video", 1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit shots VIDEO [options]\n\nPrints the shot list of one video as CSV: "
+               "shot,kind,start_frame,end_frame,start_sec,end_sec\n(frames 0-based in presentation order, end "
+               "exclusive; a hard cut at frame N starts the row at N).",
+               visible,
+               "  vidsplit shots movie.mp4\n"
+               "  vidsplit shots movie.mp4 --detector content --threshold 20 --min-shot 1.0\n"
+               "  vidsplit shots movie.mp4 --stats movie_stats.csv   # per-frame scores, to tune --threshold\n");
+    return kExitOk;
+  }
+  if (video.empty()) throw ConfigError("give one VIDEO file");
+  ScanOptions options = to_scan_options(scan, common);
+  options.decoder.threads = common.threads;
+  std::string stats;
+  if (!stats_path.empty()) {
+    options.on_frame = [&stats](const FrameFeatures& f, const ShotDetector& detector) {
+      std::vector<std::pair<std::string_view, double>> metrics;
+      detector.metrics(metrics);
+      if (stats.empty()) {
+        stats = "frame,seconds";
+        for (const auto& [name, value] : metrics) stats += fmt::format(",{}", name);
+        stats += '\n';
+      }
+      stats += fmt::format("{},{}", f.index, format_seconds(f.seconds));
+      for (const auto& [name, value] : metrics) stats += fmt::format(",{:.3f}", value);
+      stats += '\n';
+    };
+  }
+  const VideoScan result = scan_video({video, video, ""}, options);
+  if (!stats_path.empty()) write_file_atomic(stats_path, stats);
+  if (stop_flag().load()) throw Interrupted();
+  if (!result.ok()) {
+    fmt::print(stderr, "vidsplit shots: error: {}: {}\n", video, result.error);
+    return kExitNothingUsable;
+  }
+  std::string csv;
+  append_csv_row(csv, {"shot", "kind", "start_frame", "end_frame", "start_sec", "end_sec"});
+  for (const Shot& s : result.shots)
+    append_csv_row(csv, {std::to_string(s.index), std::string(to_string(s.kind)), std::to_string(s.start_frame),
+                         std::to_string(s.end_frame), format_seconds(s.start_sec), format_seconds(s.end_sec)});
+  fmt::print("{}", csv);
+  return kExitOk;
+}
+
+int cmd_merge(const Args& args) {
+  CommonCli common;
+  std::string out;
+  std::vector<std::string> scan_paths;
+  po::options_description visible;
+  visible.add(common_options(common));
+  visible.add_options()("output,o", po::value(&out), "output folder (required)");
+  po::options_description hidden;
+  hidden.add_options()("scan", po::value(&scan_paths)->multitoken());
+  po::positional_options_description pos;
+  pos.add("scan", -1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit merge SCAN.jsonl... -o OUT\n\nCombines shard scans into OUT/scan.jsonl. All "
+               "scans must have been made with the same scan parameters.",
+               visible, "  vidsplit merge shards/*/scan.jsonl -o all && vidsplit split all/scan.jsonl -o final\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (scan_paths.empty()) throw ConfigError("give the shard scan.jsonl files to merge");
+  std::vector<VideoScan> merged;
+  json parameters;
+  for (size_t i = 0; i < scan_paths.size(); ++i) {
+    json these;
+    std::vector<VideoScan> part;
+    try {
+      part = read_scan_jsonl(scan_paths[i], these);
+    } catch (const Error& e) {
+      throw ConfigError(e.what());
+    }
+    if (i == 0) {
+      parameters = these;
+    } else if (these != parameters) {
+      throw ConfigError(fmt::format("{} was scanned with other parameters ({}) than {} ({})", scan_paths[i],
+                                    these.dump(), scan_paths[0], parameters.dump()));
+    }
+    std::move(part.begin(), part.end(), std::back_inserter(merged));
+  }
+  sort_and_check(merged);
+  ensure_dir(out);
+  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(merged, parameters));
+  fmt::print("vidsplit: merged {} scans, {} videos, wrote {}\n", scan_paths.size(), merged.size(),
+             path_in(out, "scan.jsonl"));
+  return kExitOk;
+}
+
+}  // namespace vidsplit::cli

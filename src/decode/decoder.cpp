@@ -1,0 +1,282 @@
+#include "vidsplit/decode.hpp"
+
+#include "decode/ffmpeg.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/hash.hpp"
+
+#include <fmt/format.h>
+#include <opencv2/core.hpp>
+
+#include <cmath>
+#include <mutex>
+
+namespace vidsplit {
+
+using namespace ffmpeg;
+
+namespace {
+
+// The library must not write to stderr, and libav* logs there by default. The level is process-wide in
+// FFmpeg, so it is set once; failures reach the user through our own Error messages instead.
+void silence_ffmpeg_logging() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
+}
+
+// Clockwise rotation (0/90/180/270) that makes the frame display upright, from the stream's display matrix.
+// FFmpeg >= 6.1 moved stream side data into codecpar; 5.1 (Debian 12) only has av_stream_get_side_data.
+int display_rotation(const AVStream& stream) {
+  const uint8_t* matrix = nullptr;
+#if LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100)
+  const AVPacketSideData* sd = av_packet_side_data_get(
+      stream.codecpar->coded_side_data, stream.codecpar->nb_coded_side_data, AV_PKT_DATA_DISPLAYMATRIX);
+  if (sd) matrix = sd->data;
+#else
+  matrix = av_stream_get_side_data(&stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
+#endif
+  if (!matrix) return 0;
+  // av_display_rotation_get gives the counter-clockwise angle; the display needs the opposite turn,
+  // exactly as the ffmpeg CLI's autorotate computes it.
+  const double ccw = av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
+  if (std::isnan(ccw)) return 0;
+  long cw = std::lround(-ccw);
+  cw = ((cw % 360) + 360) % 360;
+  return static_cast<int>(((cw + 45) / 90) * 90 % 360);
+}
+
+int64_t frame_duration(const AVFrame& f) {
+#if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
+  return f.duration;
+#else
+  return f.pkt_duration;  // AVFrame::duration only exists from FFmpeg 6.0 (lavu 57.30)
+#endif
+}
+
+// Returns the first video stream that is real video, not cover art, preferring FFmpeg's own choice.
+int pick_video_stream(AVFormatContext& fmt) {
+  const int best = av_find_best_stream(&fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (best >= 0 && !(fmt.streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return best;
+  for (unsigned i = 0; i < fmt.nb_streams; ++i) {
+    const AVStream* s = fmt.streams[i];
+    if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && !(s->disposition & AV_DISPOSITION_ATTACHED_PIC))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+struct VideoDecoder::Impl {
+  std::string path;
+  DecoderOptions options;
+  UniqueFormatContext format;
+  UniqueCodecContext codec;
+  UniquePacket packet{av_packet_alloc()};
+  UniqueFrame frame{av_frame_alloc()};
+  UniqueSwsContext sws;
+  int stream_index = -1;
+  VideoInfo info;
+  FrameTimes times;
+  Hasher64 hasher;
+  bool flushed = false;  // the null packet has been sent
+  bool finished = false;
+  int64_t corrupt = 0;
+  int64_t next_index = 0;
+  int64_t last_pts = AV_NOPTS_VALUE;
+  int64_t last_duration = 0;
+  cv::Mat upright;  // scaled but not yet rotated; only used when rotation != 0
+  // The colour parameters the current sws context was set up for.
+  int sws_width = 0, sws_height = 0, sws_format = -1, sws_range = -1, sws_space = -1;
+
+  [[noreturn]] void fail(const std::string& what, int code) const {
+    throw Error(fmt::format("{}: {}", what, error_text(code)));
+  }
+
+  void open() {
+    if (!packet || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
+    AVFormatContext* raw = nullptr;
+    if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); r < 0) fail("cannot open", r);
+    format.reset(raw);
+    if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0) fail("cannot read stream info", r);
+
+    stream_index = pick_video_stream(*format);
+    if (stream_index < 0) throw Error("no video stream (audio-only, image-less or not a video file)");
+    // Only the chosen stream is demuxed; audio and subtitle packets are dropped inside libavformat.
+    for (unsigned i = 0; i < format->nb_streams; ++i)
+      if (static_cast<int>(i) != stream_index) format->streams[i]->discard = AVDISCARD_ALL;
+
+    const AVStream* stream = format->streams[stream_index];
+    const AVCodecParameters* par = stream->codecpar;
+    const AVCodec* decoder = avcodec_find_decoder(par->codec_id);
+    if (!decoder) throw Error(fmt::format("no decoder for codec '{}'", avcodec_get_name(par->codec_id)));
+    if (par->width <= 0 || par->height <= 0)
+      throw Error(fmt::format("video stream has invalid size {}x{}", par->width, par->height));
+    check_pixels(par->width, par->height);
+
+    codec.reset(avcodec_alloc_context3(decoder));
+    if (!codec) throw Error("out of memory allocating the decoder");
+    if (int r = avcodec_parameters_to_context(codec.get(), par); r < 0) fail("bad codec parameters", r);
+    // Without pkt_timebase some decoders cannot fill best_effort_timestamp and log warnings.
+    codec->pkt_timebase = stream->time_base;
+    codec->thread_count = options.threads;
+    codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0) fail("cannot open decoder", r);
+
+    info.codec = decoder->name;
+    info.coded_width = par->width;
+    info.coded_height = par->height;
+    info.rotation = display_rotation(*stream);
+    const bool quarter = info.rotation == 90 || info.rotation == 270;
+    info.display_width = quarter ? par->height : par->width;
+    info.display_height = quarter ? par->width : par->height;
+    const char* pix = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format));
+    info.pixel_format = pix ? pix : "unknown";
+    info.time_base = {stream->time_base.num, stream->time_base.den};
+    info.avg_frame_rate = {stream->avg_frame_rate.num, stream->avg_frame_rate.den};
+    info.num_frames_from_header = stream->nb_frames;
+    if (format->duration != AV_NOPTS_VALUE && format->duration > 0)
+      info.duration_from_header = static_cast<double>(format->duration) / AV_TIME_BASE;
+    times = FrameTimes(info.time_base);
+  }
+
+  void check_pixels(int w, int h) const {
+    const int64_t pixels = int64_t{w} * h;
+    if (options.max_pixels > 0 && pixels > options.max_pixels)
+      throw Error(fmt::format("frame size {}x{} exceeds --max-pixels {}", w, h, options.max_pixels));
+  }
+
+  // Scales the decoded frame straight to the analysis size inside swscale (area averaging, which is
+  // what a thumbnail hash wants), converting any pixel format and range to BGR24.
+  void scale_into(const AVFrame& f, cv::Mat& dst) {
+    const int size = options.analysis_size;
+    dst.create(size, size, CV_8UC3);
+    const int range = f.color_range == AVCOL_RANGE_JPEG ? 1 : 0;
+    if (!sws || f.width != sws_width || f.height != sws_height || f.format != sws_format ||
+        range != sws_range || f.colorspace != sws_space) {
+      // BITEXACT + ACCURATE_RND keep the output identical across CPUs with different SIMD paths.
+      sws.reset(sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), size, size,
+                               AV_PIX_FMT_BGR24, SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, nullptr,
+                               nullptr, nullptr));
+      if (!sws)
+        throw Error(fmt::format("cannot convert pixel format {} at {}x{}",
+                                av_get_pix_fmt_name(static_cast<AVPixelFormat>(f.format)), f.width,
+                                f.height));
+      // Full-range and BT.709 sources would otherwise be read as limited-range BT.601.
+      const int space = f.colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : f.colorspace;
+      const int* coefficients = sws_getCoefficients(space);
+      sws_setColorspaceDetails(sws.get(), coefficients, range, sws_getCoefficients(SWS_CS_DEFAULT), 1,
+                               0, 1 << 16, 1 << 16);
+      sws_width = f.width;
+      sws_height = f.height;
+      sws_format = f.format;
+      sws_range = range;
+      sws_space = f.colorspace;
+    }
+    uint8_t* planes[4] = {dst.data, nullptr, nullptr, nullptr};
+    int strides[4] = {static_cast<int>(dst.step[0]), 0, 0, 0};
+    sws_scale(sws.get(), f.data, f.linesize, 0, f.height, planes, strides);
+  }
+
+  int64_t fallback_step() const {
+    if (last_duration > 0) return last_duration;
+    const AVRational fps = {info.avg_frame_rate.num, info.avg_frame_rate.den};
+    const AVRational tb = {info.time_base.num, info.time_base.den};
+    if (fps.num > 0 && fps.den > 0) {
+      const int64_t step = av_rescale_q(1, av_inv_q(fps), tb);
+      if (step > 0) return step;
+    }
+    return 1;
+  }
+
+  void emit(AnalysisFrame& out) {
+    check_pixels(frame->width, frame->height);
+    int64_t pts = frame_timestamp(*frame);
+    // No timestamp at all (raw elementary streams): continue from the previous frame.
+    if (pts == AV_NOPTS_VALUE) pts = last_pts == AV_NOPTS_VALUE ? 0 : last_pts + fallback_step();
+    const int64_t duration = frame_duration(*frame);
+    if (last_pts != AV_NOPTS_VALUE && pts > last_pts) last_duration = pts - last_pts;
+    if (duration > 0) last_duration = duration;
+    last_pts = pts;
+    times.push(pts);
+
+    out.index = next_index++;
+    out.pts = pts;
+    out.seconds = times.seconds_of_pts(pts);
+    if (info.rotation == 0) {
+      scale_into(*frame, out.bgr);
+    } else {
+      scale_into(*frame, upright);
+      const int code = info.rotation == 90    ? cv::ROTATE_90_CLOCKWISE
+                       : info.rotation == 180 ? cv::ROTATE_180
+                                              : cv::ROTATE_90_COUNTERCLOCKWISE;
+      cv::rotate(upright, out.bgr, code);
+    }
+    av_frame_unref(frame.get());
+  }
+
+  void finish() {
+    finished = true;
+    if (last_pts != AV_NOPTS_VALUE) times.set_end(last_pts + fallback_step());
+  }
+
+  bool next(AnalysisFrame& out) {
+    if (finished) return false;
+    for (;;) {
+      const int got = avcodec_receive_frame(codec.get(), frame.get());
+      if (got == 0) {
+        emit(out);
+        return true;
+      }
+      if (got == AVERROR_EOF) {
+        finish();
+        return false;
+      }
+      if (got != AVERROR(EAGAIN)) {
+        // Frame-threaded decoders report a corrupt frame here rather than from send; skip it.
+        if (got == AVERROR_INVALIDDATA) {
+          ++corrupt;
+          continue;
+        }
+        fail(fmt::format("decoding failed after {} frames", next_index), got);
+      }
+      // The decoder wants input. After the flush packet it never says EAGAIN, so this is pre-EOF.
+      if (options.stop && options.stop->load(std::memory_order_relaxed)) throw Interrupted();
+      const int read = av_read_frame(format.get(), packet.get());
+      PacketUnref unref(packet.get());
+      if (read == AVERROR_EOF || (read < 0 && avio_feof(format->pb))) {
+        // Enter draining mode: the decoder then returns its buffered (reordered) frames, then EOF.
+        avcodec_send_packet(codec.get(), nullptr);
+        flushed = true;
+        continue;
+      }
+      if (read < 0) fail(fmt::format("read failed after {} frames", next_index), read);
+      if (packet->stream_index != stream_index) continue;
+      hasher.update(packet->data, static_cast<size_t>(packet->size));
+      const int sent = avcodec_send_packet(codec.get(), packet.get());
+      if (sent == AVERROR_INVALIDDATA) {
+        ++corrupt;
+      } else if (sent < 0) {
+        fail(fmt::format("decoding failed after {} frames", next_index), sent);
+      }
+    }
+  }
+};
+
+VideoDecoder::VideoDecoder(const std::string& path, const DecoderOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  silence_ffmpeg_logging();
+  if (options.analysis_size < 8) throw ConfigError("analysis size must be at least 8");
+  impl_->path = path;
+  impl_->options = options;
+  impl_->open();
+}
+
+VideoDecoder::~VideoDecoder() = default;
+
+const VideoInfo& VideoDecoder::info() const { return impl_->info; }
+bool VideoDecoder::next(AnalysisFrame& out) { return impl_->next(out); }
+const FrameTimes& VideoDecoder::frame_times() const { return impl_->times; }
+uint64_t VideoDecoder::content_hash() const { return impl_->hasher.digest(); }
+int64_t VideoDecoder::corrupt_packets() const { return impl_->corrupt; }
+
+}  // namespace vidsplit

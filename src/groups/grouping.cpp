@@ -1,0 +1,112 @@
+#include "vidsplit/groups.hpp"
+
+#include "groups/union_find.hpp"
+#include "vidsplit/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace vidsplit {
+
+Unit parse_unit(std::string_view text) {
+  if (text == "video") return Unit::Video;
+  if (text == "clip") return Unit::Clip;
+  throw ConfigError(fmt::format("--unit must be 'video' or 'clip', not '{}'", text));
+}
+
+std::string_view to_string(Unit unit) { return unit == Unit::Video ? "video" : "clip"; }
+
+ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options) {
+  ClipMatch m;
+  const ClipSignature& fewer = a.keyframe_hashes.size() <= b.keyframe_hashes.size() ? a : b;
+  const ClipSignature& more = &fewer == &a ? b : a;
+  if (fewer.keyframe_hashes.empty()) return m;
+  m.histogram_distance = histogram_distance(a.mean_hist, b.mean_hist);
+  if (m.histogram_distance > options.max_histogram_distance) return m;
+  for (uint64_t h : fewer.keyframe_hashes) {
+    int best = 64;
+    for (size_t j = 0; j < more.keyframe_hashes.size(); ++j) {
+      best = std::min({best, hamming(h, more.keyframe_hashes[j]), hamming(h, more.keyframe_mirror_hashes[j])});
+    }
+    if (best <= options.hash_threshold) {
+      ++m.matched_keyframes;
+      m.hash_distance = std::min(m.hash_distance, best);
+    }
+  }
+  const int needed = std::min<int>(options.min_matching_keyframes, static_cast<int>(fewer.keyframe_hashes.size()));
+  m.matched = m.matched_keyframes >= std::max(needed, 1);
+  return m;
+}
+
+Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions& options) {
+  if (options.hash_threshold < 0 || options.hash_threshold > 32)
+    throw ConfigError(fmt::format("--group-threshold must be 0..32, not {}", options.hash_threshold));
+
+  // One union-find node per clip; `first_node[v]` is the node of video v's clip 0.
+  std::vector<size_t> first_node(scans.size() + 1, 0);
+  for (size_t v = 0; v < scans.size(); ++v) first_node[v + 1] = first_node[v] + scans[v].shots.size();
+  UnionFind sets(first_node.back());
+  Grouping result;
+  auto node = [&](ClipRef r) { return first_node[r.video] + static_cast<size_t>(r.clip); };
+  auto join = [&](const GroupEvidence& e) {
+    if (sets.unite(node(e.a), node(e.b))) result.evidence.push_back(e);
+  };
+
+  // Every clip of a video is one unit in video mode; in clip mode a transition belongs with its neighbour.
+  for (size_t v = 0; v < scans.size(); ++v) {
+    const auto& shots = scans[v].shots;
+    for (size_t c = 1; c < shots.size(); ++c) {
+      const bool transition = shots[c].kind == ShotKind::Transition || shots[c - 1].kind == ShotKind::Transition;
+      if (options.unit == Unit::Video) {
+        sets.unite(first_node[v], first_node[v] + c);
+      } else if (transition) {
+        // Only the transition itself joins the shot before it; the shot after stays free to split.
+        if (shots[c].kind == ShotKind::Transition || c == 1) sets.unite(first_node[v] + c - 1, first_node[v] + c);
+      }
+    }
+  }
+
+  // Byte-identical video streams: the same clips, index for index.
+  std::map<std::pair<uint64_t, int64_t>, size_t> first_with_stream;
+  for (size_t v = 0; v < scans.size(); ++v) {
+    if (!scans[v].ok()) continue;
+    const auto [it, fresh] = first_with_stream.emplace(std::pair{scans[v].content_hash, scans[v].frames}, v);
+    if (fresh || scans[it->second].shots.size() != scans[v].shots.size()) continue;
+    for (size_t c = 0; c < scans[v].shots.size(); ++c)
+      join({{it->second, static_cast<int>(c)}, {v, static_cast<int>(c)}, "identical-stream", 0, 0, 0.0});
+  }
+
+  // Near-duplicate clips, recurring scenes included.
+  std::vector<ClipRef> clips;
+  for (size_t v = 0; v < scans.size(); ++v)
+    for (const Shot& s : scans[v].shots)
+      if (s.kind == ShotKind::Shot && !s.signature.keyframe_hashes.empty()) clips.push_back({v, s.index});
+  for (size_t i = 0; i < clips.size(); ++i) {
+    const ClipSignature& a = scans[clips[i].video].shots[static_cast<size_t>(clips[i].clip)].signature;
+    for (size_t j = i + 1; j < clips.size(); ++j) {
+      if (sets.find(node(clips[i])) == sets.find(node(clips[j]))) continue;
+      const ClipSignature& b = scans[clips[j].video].shots[static_cast<size_t>(clips[j].clip)].signature;
+      const ClipMatch m = match_clips(a, b, options);
+      if (m.matched)
+        join({clips[i], clips[j], "near-duplicate", m.matched_keyframes, m.hash_distance, m.histogram_distance});
+    }
+  }
+
+  // Number groups in video, then clip order.
+  std::map<size_t, int64_t> id_of_root;
+  result.group_of.resize(scans.size());
+  for (size_t v = 0; v < scans.size(); ++v) {
+    if (!scans[v].ok()) continue;
+    for (size_t c = 0; c < scans[v].shots.size(); ++c) {
+      const size_t root = sets.find(first_node[v] + c);
+      const auto [it, fresh] = id_of_root.emplace(root, static_cast<int64_t>(id_of_root.size()));
+      result.group_of[v].push_back(it->second);
+    }
+  }
+  result.group_count = static_cast<int64_t>(id_of_root.size());
+  return result;
+}
+
+}  // namespace vidsplit

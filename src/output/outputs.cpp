@@ -1,0 +1,143 @@
+#include "vidsplit/outputs.hpp"
+
+#include "vidsplit/csv.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+#include "vidsplit/version.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace vidsplit {
+
+using nlohmann::json;
+
+std::string format_seconds(double seconds) { return fmt::format("{:.6f}", seconds); }
+
+std::string clips_csv(const std::vector<ManifestRow>& rows) {
+  std::string out;
+  append_csv_row(out, kClipsColumns);
+  for (const ManifestRow& r : rows) {
+    append_csv_row(out, {r.video, std::to_string(r.clip), std::string(to_string(r.kind)),
+                         std::to_string(r.start_frame), std::to_string(r.end_frame), format_seconds(r.start_sec),
+                         format_seconds(r.end_sec), r.label, std::to_string(r.group), r.split});
+  }
+  return out;
+}
+
+std::string errors_csv(const std::vector<VideoScan>& scans) {
+  std::string out;
+  append_csv_row(out, {"video", "error"});
+  for (const VideoScan& s : scans)
+    if (!s.ok()) append_csv_row(out, {s.video, s.error});
+  return out;
+}
+
+std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Grouping& grouping) {
+  std::string out;
+  append_csv_row(out, {"group", "video_a", "clip_a", "video_b", "clip_b", "reason", "matched_keyframes",
+                       "hash_distance", "histogram_distance"});
+  for (const GroupEvidence& e : grouping.evidence) {
+    const auto group = grouping.group_of[e.a.video][static_cast<size_t>(e.a.clip)];
+    append_csv_row(out, {std::to_string(group), scans[e.a.video].video, std::to_string(e.a.clip),
+                         scans[e.b.video].video, std::to_string(e.b.clip), e.reason,
+                         std::to_string(e.matched_keyframes), std::to_string(e.hash_distance),
+                         fmt::format("{:.4f}", e.histogram_distance)});
+  }
+  return out;
+}
+
+namespace {
+
+struct Tally {
+  std::set<std::string> videos;
+  int64_t clips = 0;
+  int64_t frames = 0;
+  double seconds = 0.0;
+
+  void add(const ManifestRow& r) {
+    videos.insert(r.video);
+    if (r.kind != RowKind::Guard) ++clips;
+    frames += r.end_frame - r.start_frame;
+    seconds += r.end_sec - r.start_sec;
+  }
+  json to_json() const {
+    return {{"videos", videos.size()}, {"clips", clips}, {"frames", frames},
+            {"seconds", std::round(seconds * 1e6) / 1e6}};
+  }
+};
+
+double rounded(double v) { return std::round(v * 1e6) / 1e6; }
+
+}  // namespace
+
+std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
+                         const SplitOptions& options, const json& parameters) {
+  std::map<std::string, Tally> by_split;
+  std::map<std::string, std::map<std::string, Tally>> by_class;
+  for (const ManifestRow& r : outcome.rows) {
+    by_split[r.split].add(r);
+    by_class[r.label][r.split].add(r);
+  }
+  json splits = json::object();
+  for (size_t s = 0; s < options.ratios.size(); ++s) {
+    const auto& ratio = options.ratios[s];
+    json j = by_split[ratio.name].to_json();
+    j["target"] = ratio.fraction;
+    j["achieved"] = rounded(outcome.solution.overall_fraction[s]);
+    splits[ratio.name] = j;
+  }
+  if (by_split.count(std::string(kExcluded))) splits[std::string(kExcluded)] = by_split[std::string(kExcluded)].to_json();
+
+  json classes = json::object();
+  for (size_t l = 0; l < outcome.problem.labels.size(); ++l) {
+    const std::string& label = outcome.problem.labels[l];
+    json c = json::object();
+    for (size_t s = 0; s < options.ratios.size(); ++s) {
+      json j = by_class[label][options.ratios[s].name].to_json();
+      j["achieved"] = rounded(outcome.solution.label_fraction[l][s]);
+      c[options.ratios[s].name] = j;
+    }
+    classes[label] = c;
+  }
+
+  json failures = json::array();
+  size_t ok = 0;
+  for (const VideoScan& s : scans) {
+    if (s.ok()) {
+      ++ok;
+    } else {
+      failures.push_back({{"video", s.video}, {"error", s.error}});
+    }
+  }
+  json summary = {{"tool", "vidsplit"},
+                  {"version", kVersion},
+                  {"parameters", parameters},
+                  {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}}},
+                  {"groups", outcome.grouping.group_count},
+                  {"balance_by", "frames"},
+                  {"splits", splits},
+                  {"classes", classes},
+                  {"warnings", outcome.solution.warnings},
+                  {"failures", failures}};
+  return summary.dump(2) + "\n";
+}
+
+void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,
+                         const SplitOutcome& outcome, const SplitOptions& options, const json& parameters) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(fmt::format("cannot create output folder {}: {}", dir, ec.message()));
+  const std::filesystem::path out(dir);
+  // clips.csv last: its presence means the rest is complete.
+  write_file_atomic((out / "errors.csv").string(), errors_csv(scans));
+  write_file_atomic((out / "group_evidence.csv").string(), group_evidence_csv(scans, outcome.grouping));
+  write_file_atomic((out / "summary.json").string(), summary_json(scans, outcome, options, parameters));
+  write_file_atomic((out / "clips.csv").string(), clips_csv(outcome.rows));
+}
+
+}  // namespace vidsplit

@@ -1,0 +1,191 @@
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+#include "vidsplit/outputs.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace vidsplit {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
+
+uint64_t parse_hex64(const std::string& s) {
+  if (s.size() != 16) throw Error(fmt::format("bad 64-bit hex value '{}'", s));
+  size_t used = 0;
+  const uint64_t v = std::stoull(s, &used, 16);
+  if (used != s.size()) throw Error(fmt::format("bad 64-bit hex value '{}'", s));
+  return v;
+}
+
+json rational(Rational r) { return json::array({r.num, r.den}); }
+Rational to_rational(const json& j) { return {j.at(0).get<int>(), j.at(1).get<int>()}; }
+
+json video_json(const VideoScan& s) {
+  json j;
+  j["video"] = s.video;
+  j["path"] = s.path;
+  j["label"] = s.label;
+  if (!s.ok()) {
+    j["error"] = s.error;
+    return j;
+  }
+  j["content_hash"] = hex64(s.content_hash);
+  j["frames"] = s.frames;
+  j["corrupt_packets"] = s.corrupt_packets;
+  const VideoInfo& i = s.info;
+  j["info"] = {{"codec", i.codec},
+               {"coded_width", i.coded_width},
+               {"coded_height", i.coded_height},
+               {"display_width", i.display_width},
+               {"display_height", i.display_height},
+               {"rotation", i.rotation},
+               {"pixel_format", i.pixel_format},
+               {"avg_frame_rate", rational(i.avg_frame_rate)},
+               {"num_frames_from_header", i.num_frames_from_header},
+               {"duration_from_header", i.duration_from_header}};
+  json runs = json::array();
+  for (const auto& [step, count] : s.times.runs()) runs.push_back({step, count});
+  j["times"] = {{"time_base", rational(s.times.time_base())},
+                {"first_pts", s.times.first_pts()},
+                {"end_pts", s.times.end_pts()},
+                {"runs", runs}};
+  json shots = json::array();
+  for (const Shot& shot : s.shots) {
+    json keys = json::array(), mirror = json::array(), hist = json::array();
+    for (uint64_t h : shot.signature.keyframe_hashes) keys.push_back(hex64(h));
+    for (uint64_t h : shot.signature.keyframe_mirror_hashes) mirror.push_back(hex64(h));
+    for (float v : shot.signature.mean_hist) hist.push_back(quantize_hist(v));
+    shots.push_back({{"kind", to_string(shot.kind)},
+                     {"start_frame", shot.start_frame},
+                     {"end_frame", shot.end_frame},
+                     {"keyframes", keys},
+                     {"mirror_keyframes", mirror},
+                     {"hist_e4", hist},
+                     {"luma_e2", quantize_luma(shot.signature.mean_luma)}});
+  }
+  j["shots"] = shots;
+  return j;
+}
+
+VideoScan video_from_json(const json& j) {
+  VideoScan s;
+  s.video = j.at("video").get<std::string>();
+  s.path = j.at("path").get<std::string>();
+  s.label = j.at("label").get<std::string>();
+  if (j.contains("error")) {
+    s.error = j.at("error").get<std::string>();
+    return s;
+  }
+  s.content_hash = parse_hex64(j.at("content_hash").get<std::string>());
+  s.frames = j.at("frames").get<int64_t>();
+  s.corrupt_packets = j.value("corrupt_packets", int64_t{0});
+  const json& i = j.at("info");
+  s.info.codec = i.at("codec").get<std::string>();
+  s.info.coded_width = i.at("coded_width").get<int>();
+  s.info.coded_height = i.at("coded_height").get<int>();
+  s.info.display_width = i.at("display_width").get<int>();
+  s.info.display_height = i.at("display_height").get<int>();
+  s.info.rotation = i.at("rotation").get<int>();
+  s.info.pixel_format = i.at("pixel_format").get<std::string>();
+  s.info.avg_frame_rate = to_rational(i.at("avg_frame_rate"));
+  s.info.num_frames_from_header = i.at("num_frames_from_header").get<int64_t>();
+  s.info.duration_from_header = i.at("duration_from_header").get<double>();
+  const json& t = j.at("times");
+  std::vector<std::pair<int64_t, int64_t>> runs;
+  int64_t counted = 1;
+  for (const json& r : t.at("runs")) {
+    runs.emplace_back(r.at(0).get<int64_t>(), r.at(1).get<int64_t>());
+    if (runs.back().second <= 0) throw Error("times.runs: run counts must be positive");
+    counted += runs.back().second;
+  }
+  if (s.frames <= 0 || counted != s.frames)
+    throw Error(fmt::format("times.runs cover {} frames, but frames is {}", counted, s.frames));
+  s.info.time_base = to_rational(t.at("time_base"));
+  if (s.info.time_base.num <= 0 || s.info.time_base.den <= 0) throw Error("times.time_base must be positive");
+  s.times = FrameTimes::from_runs(s.info.time_base, t.at("first_pts").get<int64_t>(), s.frames,
+                                  std::move(runs), t.at("end_pts").get<int64_t>());
+  int64_t expected_start = 0;
+  for (const json& js : j.at("shots")) {
+    Shot shot;
+    shot.index = static_cast<int>(s.shots.size());
+    const std::string kind = js.at("kind").get<std::string>();
+    if (kind != "shot" && kind != "transition") throw Error(fmt::format("unknown shot kind '{}'", kind));
+    shot.kind = kind == "shot" ? ShotKind::Shot : ShotKind::Transition;
+    shot.start_frame = js.at("start_frame").get<int64_t>();
+    shot.end_frame = js.at("end_frame").get<int64_t>();
+    if (shot.start_frame != expected_start || shot.end_frame <= shot.start_frame || shot.end_frame > s.frames)
+      throw Error(fmt::format("shot {} [{}, {}) does not tile the video's {} frames", shot.index,
+                              shot.start_frame, shot.end_frame, s.frames));
+    expected_start = shot.end_frame;
+    for (const json& h : js.at("keyframes")) shot.signature.keyframe_hashes.push_back(parse_hex64(h.get<std::string>()));
+    for (const json& h : js.at("mirror_keyframes"))
+      shot.signature.keyframe_mirror_hashes.push_back(parse_hex64(h.get<std::string>()));
+    if (shot.signature.keyframe_hashes.size() != shot.signature.keyframe_mirror_hashes.size())
+      throw Error("keyframes and mirror_keyframes differ in length");
+    const json& hist = js.at("hist_e4");
+    if (hist.size() != shot.signature.mean_hist.size())
+      throw Error(fmt::format("hist_e4 has {} bins, expected {}", hist.size(), shot.signature.mean_hist.size()));
+    for (size_t b = 0; b < hist.size(); ++b) shot.signature.mean_hist[b] = dequantize_hist(hist[b].get<int32_t>());
+    shot.signature.mean_luma = dequantize_luma(js.at("luma_e2").get<int32_t>());
+    shot.start_sec = s.times.seconds(shot.start_frame);
+    shot.end_sec = s.times.seconds(shot.end_frame);
+    s.shots.push_back(std::move(shot));
+  }
+  if (expected_start != s.frames)
+    throw Error(fmt::format("shots cover {} of the video's {} frames", expected_start, s.frames));
+  return s;
+}
+
+}  // namespace
+
+std::string scan_jsonl(const std::vector<VideoScan>& scans, const json& parameters) {
+  std::string out = json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump();
+  out += '\n';
+  for (const VideoScan& s : scans) {
+    out += video_json(s).dump();
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters) {
+  std::istringstream in(read_file(path));
+  std::string line;
+  size_t line_no = 0;
+  std::vector<VideoScan> scans;
+  bool header = false;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    try {
+      const json j = json::parse(line);
+      if (!header) {
+        if (j.value("format", "") != "vidsplit-scan") throw Error("not a vidsplit scan (no format header)");
+        if (j.value("format_version", 0) != kFormatVersion)
+          throw Error(fmt::format("unsupported scan format_version {}", j.value("format_version", 0)));
+        parameters = j.value("parameters", json::object());
+        header = true;
+        continue;
+      }
+      scans.push_back(video_from_json(j));
+    } catch (const json::exception& e) {
+      throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
+    } catch (const std::logic_error& e) {  // std::stoull on a malformed hash
+      throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
+    }
+  }
+  if (!header) throw Error(fmt::format("{}: empty file, not a vidsplit scan", path));
+  return scans;
+}
+
+}  // namespace vidsplit

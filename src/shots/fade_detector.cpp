@@ -1,0 +1,89 @@
+#include "shots/detectors.hpp"
+
+#include <algorithm>
+
+namespace vidsplit::detail {
+
+void FadeDetector::emit(int64_t end, std::vector<Boundary>& out) {
+  if (end > fade_start_) out.push_back({BoundaryKind::Transition, fade_start_, end, 0.0});
+  state_ = State::Watching;
+}
+
+void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& out) {
+  const float luma = frame.signature.mean_luma;
+  const bool black = luma < options_.black_level;
+  const bool first = next_ == 0;
+  const bool falling = !first && prev_luma_ - luma > kMinRampStep;
+  const bool rising = !first && luma - prev_luma_ > kMinRampStep;
+  next_ = frame.index + 1;
+
+  // Track the current run of falling luma, limited to the look-back window.
+  if (!falling) {
+    descent_start_ = frame.index + 1;
+    descent_start_sec_ = frame.seconds;
+  } else if (descent_start_ > frame.index) {
+    descent_start_ = frame.index;
+    descent_start_sec_ = frame.seconds;
+  }
+
+  switch (state_) {
+    case State::Watching:
+      if (black) {
+        const bool ramp = frame.index - descent_start_ >= kMinRampFrames &&
+                          frame.seconds - descent_start_sec_ <= options_.max_fade_seconds;
+        fade_out_ = ramp;
+        fade_start_ = ramp ? descent_start_ : frame.index;
+        black_start_sec_ = frame.seconds;
+        state_ = State::InBlack;
+      }
+      break;
+    case State::InBlack:
+      if (!black) {
+        black_end_ = frame.index;
+        ramp_start_sec_ = frame.seconds;
+        state_ = State::FadingIn;
+      } else if (frame.seconds - black_start_sec_ > options_.max_fade_seconds) {
+        // A long black stretch is content (a night scene, a title card), not part of a fade.
+        if (fade_out_) emit(frame.index, out);
+        state_ = State::Watching;
+      }
+      break;
+    case State::FadingIn:
+      if (!rising || black || frame.seconds - ramp_start_sec_ > options_.max_fade_seconds) {
+        if (frame.index - black_end_ >= kMinRampFrames) {
+          emit(frame.index, out);  // a fade-in ramp: this frame is the first of the next shot
+        } else if (fade_out_) {
+          emit(black_end_, out);   // faded out, then cut in from black
+        } else {
+          state_ = State::Watching;  // cut to black and cut back: no fade at all
+        }
+        if (black) {
+          // Straight back into black: start tracking the new black run.
+          fade_out_ = false;
+          fade_start_ = frame.index;
+          black_start_sec_ = frame.seconds;
+          state_ = State::InBlack;
+        }
+      }
+      break;
+  }
+  prev_luma_ = luma;
+}
+
+void FadeDetector::flush(std::vector<Boundary>& out) {
+  // A video that ends fading out, in black after a fade, or fading in: the rest of it is the transition.
+  if (state_ == State::InBlack && fade_out_) emit(next_, out);
+  if (state_ == State::FadingIn && (next_ - black_end_ >= kMinRampFrames || fade_out_)) emit(next_, out);
+  state_ = State::Watching;
+}
+
+void FadeDetector::metrics(std::vector<std::pair<std::string_view, double>>& out) const {
+  out.emplace_back("mean_luma", prev_luma_);
+}
+
+int64_t FadeDetector::settled_before() const {
+  if (state_ != State::Watching) return fade_start_;
+  return std::min(descent_start_, next_);
+}
+
+}  // namespace vidsplit::detail

@@ -1,0 +1,111 @@
+#include "vidsplit/signature.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace vidsplit {
+
+namespace {
+
+// HSV value below which hue and saturation are not trusted.
+constexpr uint8_t kDarkValue = 32;
+// Lowest Canny hysteresis threshold (Sobel gradient units).
+constexpr double kMinCannyLow = 20.0;
+
+// pHash bits from the 8x8 lowest-frequency DCT coefficients: bit k is set when coefficient k exceeds the
+// median of the 63 non-DC ones. `mirror` negates odd horizontal frequencies, which is exactly the DCT of
+// the left-right mirrored image, so the mirrored hash costs no second transform.
+uint64_t dct_hash(const cv::Mat& dct, bool mirror) {
+  std::array<float, 64> c{};
+  for (int v = 0; v < 8; ++v)
+    for (int u = 0; u < 8; ++u) {
+      const float x = dct.at<float>(v, u);
+      c[static_cast<size_t>(v * 8 + u)] = (mirror && (u % 2 == 1)) ? -x : x;
+    }
+  std::array<float, 63> ac{};
+  std::copy(c.begin() + 1, c.end(), ac.begin());
+  std::nth_element(ac.begin(), ac.begin() + 31, ac.end());
+  const float median = ac[31];
+  uint64_t bits = 0;
+  for (size_t k = 0; k < 64; ++k)
+    if (c[k] > median) bits |= uint64_t{1} << k;
+  return bits;
+}
+
+void marginal_histogram(const cv::Mat& hsv, Histogram& hist) {
+  hist.fill(0.0f);
+  const int total = hsv.rows * hsv.cols;
+  for (int y = 0; y < hsv.rows; ++y) {
+    const auto* p = hsv.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < hsv.cols; ++x) {
+      // OpenCV 8-bit hue is 0..179.
+      hist[static_cast<size_t>(p[x][0] * kHueBins / 180)] += 1.0f;
+      hist[static_cast<size_t>(kHueBins + p[x][1] * kSatBins / 256)] += 1.0f;
+      hist[static_cast<size_t>(kHueBins + kSatBins + p[x][2] * kValBins / 256)] += 1.0f;
+    }
+  }
+  for (auto& h : hist) h /= static_cast<float>(total);
+}
+
+}  // namespace
+
+void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out) {
+  out.index = frame.index;
+  out.seconds = frame.seconds;
+  FrameSignature& sig = out.signature;
+
+  cv::cvtColor(frame.bgr, out.hsv, cv::COLOR_BGR2HSV);
+  // Hue and saturation of near-black pixels are noise (a dark grey flips between hues), which makes the
+  // last frames of a fade to black look like a cut. Such pixels count as achromatic.
+  for (int y = 0; y < out.hsv.rows; ++y) {
+    auto* p = out.hsv.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < out.hsv.cols; ++x)
+      if (p[x][2] < kDarkValue) p[x][0] = p[x][1] = 0;
+  }
+  cv::cvtColor(frame.bgr, gray_, cv::COLOR_BGR2GRAY);
+  sig.mean_luma = static_cast<float>(cv::mean(gray_)[0]);
+  marginal_histogram(out.hsv, sig.hist);
+
+  cv::resize(gray_, small_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
+  small_.convertTo(dct_in_, CV_32F);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(small_, mean, stddev);
+  sig.detail = static_cast<float>(stddev[0]);
+  cv::dct(dct_in_, dct_out_);
+  sig.phash = dct_hash(dct_out_, false);
+  sig.phash_mirror = dct_hash(dct_out_, true);
+
+  cv::Mat thumb(kThumbSide, kThumbSide, CV_8U, sig.thumb.data());
+  cv::resize(small_, thumb, thumb.size(), 0, 0, cv::INTER_AREA);
+
+  // Canny thresholds follow the frame's median luma (the usual "auto Canny"), so edge density does not
+  // depend on exposure, with a floor so that a nearly black frame's noise is not all edges (which made the
+  // black end of a fade look like a cut); dilation makes the edge difference tolerant of one-pixel motion.
+  std::array<int, 256> counts{};
+  for (int y = 0; y < gray_.rows; ++y) {
+    const uint8_t* p = gray_.ptr<uint8_t>(y);
+    for (int x = 0; x < gray_.cols; ++x) ++counts[p[x]];
+  }
+  int median = 0;
+  for (int acc = 0, half = gray_.rows * gray_.cols / 2; median < 255; ++median) {
+    acc += counts[static_cast<size_t>(median)];
+    if (acc > half) break;
+  }
+  const double low = std::max(kMinCannyLow, 0.67 * median);
+  const double high = std::max(2 * kMinCannyLow, std::min(255.0, 1.33 * median));
+  cv::Canny(gray_, edges_raw_, low, high);
+  cv::dilate(edges_raw_, out.edges, cv::Mat::ones(3, 3, CV_8U));
+}
+
+int hamming(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
+
+float histogram_distance(const Histogram& a, const Histogram& b) {
+  float sum = 0.0f;
+  for (size_t i = 0; i < a.size(); ++i) sum += std::fabs(a[i] - b[i]);
+  return sum / 6.0f;  // each marginal sums to 1, so each contributes at most 2
+}
+
+}  // namespace vidsplit

@@ -1,0 +1,98 @@
+#include "support.hpp"
+#include "vidsplit/decode.hpp"
+#include "vidsplit/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <opencv2/core.hpp>
+
+using namespace vidsplit;
+
+namespace {
+
+std::vector<AnalysisFrame> decode_all(const std::string& path, int threads = 0) {
+  DecoderOptions o;
+  o.threads = threads;
+  VideoDecoder d(path, o);
+  std::vector<AnalysisFrame> frames;
+  AnalysisFrame f;
+  while (d.next(f)) {
+    frames.push_back(f);
+    frames.back().bgr = f.bgr.clone();
+  }
+  return frames;
+}
+
+}  // namespace
+
+TEST_CASE("vidsplit::VideoDecoder") {
+  SUBCASE("counts decoded frames and takes timestamps from pts") {
+    DecoderOptions o;
+    VideoDecoder d(test::data("gray_cut.mp4").string(), o);
+    AnalysisFrame f;
+    int64_t n = 0;
+    while (d.next(f)) {
+      CHECK(f.index == n);
+      CHECK(f.pts == n * 512);  // time base 1/12800 at 25 fps
+      CHECK(f.bgr.rows == 64);
+      CHECK(f.bgr.cols == 64);
+      ++n;
+    }
+    CHECK(n == 40);
+    CHECK(d.frame_times().size() == 40);
+    CHECK(d.frame_times().seconds(40) == doctest::Approx(1.6));  // end = last pts + duration
+    CHECK(d.info().time_base == Rational{1, 12800});
+    CHECK_FALSE(d.next(f));  // stays at end
+  }
+  SUBCASE("variable frame rate: every frame keeps its own timestamp") {
+    const auto frames = decode_all(test::data("vfr.mp4").string());
+    const double expected[] = {0.0, 0.04, 0.08, 0.12, 0.16, 0.2, 0.3, 0.4, 0.5, 0.6};
+    REQUIRE(frames.size() == 10);
+    for (size_t i = 0; i < frames.size(); ++i) CHECK(frames[i].seconds == doctest::Approx(expected[i]));
+  }
+  SUBCASE("rotation metadata is applied like ffmpeg's autorotate") {
+    DecoderOptions o;
+    VideoDecoder d(test::data("rotate90.mp4").string(), o);
+    // The file is 64x32 with a display matrix of +90 degrees (counter-clockwise): shown as 32x64.
+    CHECK(d.info().rotation == 270);
+    CHECK(d.info().coded_width == 64);
+    CHECK(d.info().display_width == 32);
+    CHECK(d.info().display_height == 64);
+    AnalysisFrame f;
+    REQUIRE(d.next(f));
+    // The stored picture's white left half ends up at the bottom once turned upright.
+    const cv::Scalar top = cv::mean(f.bgr.rowRange(0, 28));
+    const cv::Scalar bottom = cv::mean(f.bgr.rowRange(36, 64));
+    CHECK(top[0] < 30);
+    CHECK(bottom[0] > 220);
+  }
+  SUBCASE("decoding is identical whatever the codec thread count") {
+    const auto one = decode_all(test::sample("jump/jump_cuts3.mp4"), 1);
+    const auto two = decode_all(test::sample("jump/jump_cuts3.mp4"), 2);
+    REQUIRE(one.size() == two.size());
+    for (size_t i = 0; i < one.size(); ++i) CHECK(cv::norm(one[i].bgr, two[i].bgr, cv::NORM_INF) == 0);
+  }
+  SUBCASE("the content hash depends on the stream, not on the container's name") {
+    test::TempDir dir;
+    std::filesystem::copy_file(test::sample("jump/jump_cuts3.mp4"), dir / "copy.mp4");
+    DecoderOptions o;
+    VideoDecoder a(test::sample("jump/jump_cuts3.mp4"), o), b(dir / "copy.mp4", o), c(test::sample("run/run_aba.mp4"), o);
+    AnalysisFrame f;
+    while (a.next(f)) {}
+    while (b.next(f)) {}
+    while (c.next(f)) {}
+    CHECK(a.content_hash() == b.content_hash());
+    CHECK(a.content_hash() != c.content_hash());
+  }
+  SUBCASE("bad files throw an Error with the reason") {
+    DecoderOptions o;
+    CHECK_THROWS_WITH_AS(VideoDecoder(test::data("bad/not_a_video.mp4").string(), o),
+                         doctest::Contains("cannot open: Invalid data found when processing input"), Error);
+    CHECK_THROWS_WITH_AS(VideoDecoder(test::data("bad/audio_only.m4a").string(), o),
+                         doctest::Contains("no video stream"), Error);
+    CHECK_THROWS_WITH_AS(VideoDecoder(test::data("bad/truncated.mp4").string(), o), doctest::Contains("cannot open"), Error);
+    o.max_pixels = 1000;
+    CHECK_THROWS_WITH_AS(VideoDecoder(test::data("gray_cut.mp4").string(), o),
+                         doctest::Contains("frame size 64x48 exceeds --max-pixels 1000"), Error);
+  }
+}

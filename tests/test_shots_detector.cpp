@@ -1,0 +1,127 @@
+// Exact shot boundaries on the committed sample videos (truth table: scripts/make_sample_videos.sh).
+#include "support.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/scan.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace vidsplit;
+
+namespace {
+
+struct Row {
+  ShotKind kind;
+  int64_t start, end;
+  friend bool operator==(const Row&, const Row&) = default;
+};
+
+std::vector<Row> shots_of(const std::string& path, const std::string& detector = "auto") {
+  ScanOptions o;
+  o.detector = detector;
+  const VideoScan s = scan_video({path, path, ""}, o);
+  REQUIRE_MESSAGE(s.ok(), s.error);
+  std::vector<Row> rows;
+  for (const Shot& shot : s.shots) rows.push_back({shot.kind, shot.start_frame, shot.end_frame});
+  return rows;
+}
+
+std::vector<int64_t> cut_frames(const std::string& path, const std::string& detector = "auto") {
+  std::vector<int64_t> cuts;
+  const auto rows = shots_of(path, detector);
+  for (size_t i = 1; i < rows.size(); ++i)
+    if (rows[i].kind == ShotKind::Shot && rows[i - 1].kind == ShotKind::Shot) cuts.push_back(rows[i].start);
+  return cuts;
+}
+
+constexpr auto S = ShotKind::Shot;
+constexpr auto T = ShotKind::Transition;
+
+}  // namespace
+
+TEST_CASE("shots: hard cuts are frame-exact on the sample videos") {
+  using V = std::vector<int64_t>;
+  for (const char* detector : {"auto", "content", "adaptive"}) {
+    CAPTURE(detector);
+    CHECK(cut_frames(test::sample("jump/jump_cuts3.mp4"), detector) == V{40, 85});
+    CHECK(cut_frames(test::sample("run/run_aba.mp4"), detector) == V{45, 95});
+    CHECK(cut_frames(test::sample("run/run_audio.mp4"), detector) == V{60});
+    CHECK(cut_frames(test::sample("wave/wave_cuts4.mp4"), detector) == V{30, 70, 105});
+    CHECK(cut_frames(test::sample("wave/wave_wide.mp4"), detector) == V{50});
+    CHECK(cut_frames(test::data("gray_cut.mp4").string(), detector) == V{20});
+  }
+}
+
+TEST_CASE("shots: continuous motion is one shot") {
+  for (const char* video : {"jump/jump_zoom.mp4", "jump/jump_dup_hq.mp4", "jump/jump_dup_lq.mp4", "run/run_plasma.mp4",
+                            "wave/wave_rotate.mp4", "wave/wave_spiral.mp4"}) {
+    CAPTURE(video);
+    const auto rows = shots_of(test::sample(video));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].kind == S);
+  }
+}
+
+TEST_CASE("shots: a variable-frame-rate cut is found by frame and by timestamp") {
+  ScanOptions o;
+  const VideoScan s = scan_video({"v", test::sample("run/run_vfr.mp4"), ""}, o);
+  REQUIRE(s.ok());
+  CHECK(s.frames == 80);
+  REQUIRE(s.shots.size() == 2);
+  CHECK(s.shots[1].start_frame == 50);
+  CHECK(s.shots[1].start_sec == doctest::Approx(2.0));
+  CHECK(s.shots[1].end_sec == doctest::Approx(5.0));  // 4.9 + the last frame's 0.1 s
+}
+
+TEST_CASE("shots: a fade through black is one transition span") {
+  // Truth: fade-out 51-74, black 75-85, fade-in 86-109, full level again from 110.
+  const auto rows = shots_of(test::sample("jump/jump_fade.mp4"));
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0] == Row{S, 0, rows[1].start});
+  CHECK(rows[1].kind == T);
+  CHECK(rows[1].start >= 49);
+  CHECK(rows[1].start <= 53);
+  CHECK(rows[1].end >= 108);
+  CHECK(rows[1].end <= 112);
+  CHECK(rows[2] == Row{S, rows[1].end, 160});
+  // The cut-only detector reports no fade and no cut inside it.
+  CHECK(cut_frames(test::sample("jump/jump_fade.mp4"), "content").empty());
+}
+
+TEST_CASE("shots: minimum shot length") {
+  ScanOptions o;
+  o.detection.min_shot_seconds = 2.0;  // the cut at 1.20 s is too early, 2.80 s is 1.6 s later: also dropped
+  const VideoScan s = scan_video({"v", test::sample("wave/wave_cuts4.mp4"), ""}, o);
+  REQUIRE(s.shots.size() == 2);
+  CHECK(s.shots[1].start_frame == 70);
+}
+
+TEST_CASE("vidsplit::make_detector") {
+  DetectorOptions o;
+  CHECK(make_detector("auto", o)->name() == "auto");
+  CHECK(make_detector("content", o)->name() == "content");
+  CHECK_THROWS_WITH_AS(make_detector("nope", o), doctest::Contains("unknown detector 'nope'"), ConfigError);
+  o.threshold = -1.0;
+  CHECK_THROWS_AS(make_detector("content", o), ConfigError);
+}
+
+TEST_CASE("vidsplit::ClipSignatureBuilder keeps bounded, evenly spread keyframes") {
+  ClipSignatureBuilder b(5);
+  for (int i = 0; i < 100000; ++i) {
+    FrameSignature f;
+    f.detail = 10.0f;
+    f.phash = static_cast<uint64_t>(i);
+    f.hist.fill(0.5f);
+    b.add(f);
+  }
+  const ClipSignature c = b.finish();
+  REQUIRE(c.keyframe_hashes.size() == 5);
+  // Centres of five equal parts of 100000 frames, to within the sampling stride (2048 by then).
+  const int64_t centres[] = {10000, 30000, 50000, 70000, 90000};
+  for (size_t k = 0; k < 5; ++k) {
+    CHECK(std::llabs(static_cast<int64_t>(c.keyframe_hashes[k]) - centres[k]) <= 2048);
+    CHECK(c.keyframe_hashes[k] % 2048 == 0);
+  }
+  CHECK(c.mean_hist[0] == doctest::Approx(0.5));
+}
