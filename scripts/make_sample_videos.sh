@@ -3,7 +3,7 @@
 #
 # Usage: scripts/make_sample_videos.sh [--verify]
 #   Runs from any cwd; the repo root is found from this script's path. Every run deletes and rebuilds the files
-#   listed below (and nothing else), deterministically: only `ffmpeg -f lavfi` sources (no fonts, no
+#   listed below (and nothing else), deterministically: only lavfi source filters (no fonts, no
 #   drawtext, fixed seeds), libx264 with -threads 1 and bitexact muxing, so reruns give identical bytes.
 #   --verify  also print, for every generated video, the decoded frame count, the scene-score cut candidates
 #             (ffmpeg `select=gt(scene,0.3)`) and the md5sum.
@@ -72,7 +72,12 @@ command -v ffprobe >/dev/null || { echo "ffprobe not found" >&2; exit 1; }
 FFMPEG=(ffmpeg -hide_banner -nostdin -loglevel error -y)
 # Deterministic output: no encoder/version strings, no metadata, no creation time, single-threaded x264.
 BITEXACT=(-fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1 -map_chapters -1)
-X264=(-c:v libx264 -preset medium -pix_fmt yuv420p -threads 1 -filter_threads 1)
+X264=(-c:v libx264 -preset medium -pix_fmt yuv420p -threads 1)
+
+# VFR outputs: keep every frame's own timestamp (ms time base), no B-frames and no edit list. With B-frames,
+# ffmpeg 5.1 writes an edit list ending at the last frame's pts (libx264 packets carry no duration), which hides
+# the last frame from decoders.
+VFR=(-fps_mode vfr -enc_time_base:v 1:1000 -bf 0 -use_editlist 0)
 
 # shot CHAIN START COUNT: frames [START, START+COUNT) of the lavfi chain CHAIN, re-timed to start at 0.
 shot() {
@@ -80,13 +85,18 @@ shot() {
     "$1" "$2" "$(($2 + $3))"
 }
 
-# encode OUT CRF GRAPH [EXTRA FFMPEG OUTPUT ARGS...]: the graph's [out0] (and [out1] for audio) -> OUT.
+# encode OUT CRF GRAPH [EXTRA FFMPEG OUTPUT ARGS...]: encode the graph's [out0] video (and [out1] audio, if the
+# graph has one) to OUT. The lavfi sources run inside -filter_complex with one filter thread: feeding the same
+# graph through the `-f lavfi` input device gave run-to-run differences for the VFR video with ffmpeg 5.1.
 encode() {
   local out=$1 crf=$2 graph=$3
   shift 3
   local tmp="${out%.*}.tmp.${out##*.}"
+  local maps=(-map '[out0]')
+  case "$graph" in *'[out1]'*) maps+=(-map '[out1]') ;; esac
   mkdir -p "$(dirname "$out")"
-  "${FFMPEG[@]}" -f lavfi -i "$graph" "${BITEXACT[@]}" "${X264[@]}" -crf "$crf" "$@" "$tmp"
+  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$graph" "${maps[@]}" \
+    "${BITEXACT[@]}" "${X264[@]}" -crf "$crf" "$@" "$tmp"
   mv -f "$tmp" "$out"
 }
 
@@ -139,7 +149,7 @@ look_blobs() {
 # The allyuv colour-space pattern (four colour quadrants), rendered once, panned slowly. look_allyuv SIZE RATE
 # (looped frames are re-timed with settb=1/RATE,setpts=N: "N/RATE/TB" is float maths and can truncate)
 look_allyuv() {
-  echo "allyuv=r=$2,trim=end_frame=1,scale=$((2 * ${1%x*})):$((2 * ${1#*x})),loop=loop=-1:size=1,settb=1/$2,setpts=N,crop=${1%x*}:${1#*x}:x='20+t*6':y='30+t*4'"
+  echo "allyuv=r=$2,trim=end_frame=1,scale=$((2 * ${1%x*})):$((2 * ${1#*x})),loop=loop=-1:size=1,settb=1/$2,setpts=N,format=yuv444p,crop=${1%x*}:${1#*x}:x='20+t*6':y='30+t*4'"
 }
 look_plasma() {
   echo "color=s=$1:r=25,geq=r='128+100*sin(X/17+T)':g='128+100*sin(Y/11-T*0.7)':b='128+100*sin((X+Y)/23+T*0.5)'"
@@ -204,7 +214,7 @@ make_samples() {
   encode "$SV/run/run_vfr.mp4" 32 "$(concat_graph \
     "$(shot "$(look_gradient_linear $S)" 0 50)" \
     "$(shot "$(look_allyuv $S 10)" 0 30)"),settb=1/1000[out0]" \
-    -an -fps_mode vfr -enc_time_base:v -1
+    -an "${VFR[@]}"
 
   # run/run_aba: A (source frames 0-44), B (50 frames), A again (source frames 95-149, continued).
   S=176x144
@@ -282,7 +292,7 @@ make_fixtures() {
   # float seconds / TB can truncate to the tick below).
   encode "$TD/vfr.mp4" 30 \
     "testsrc2=s=64x48:r=25,trim=end_frame=10,settb=1/1000,setpts='if(lt(N,5),N*40,200+(N-5)*100)',format=yuv420p[out0]" \
-    -an -fps_mode vfr -enc_time_base:v -1
+    -an "${VFR[@]}"
 
   # gray_cut.mp4: 20 frames flat dark grey, then 20 frames of a bright grid: one hard cut at frame 20.
   encode "$TD/gray_cut.mp4" 30 "$(concat_graph \

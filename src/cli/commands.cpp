@@ -56,6 +56,9 @@ namespace {
 
 // ---- option groups shared by several commands ----
 
+constexpr unsigned kLineLength = 110;
+constexpr unsigned kDescriptionLength = 48;
+
 struct CommonCli {
   bool quiet = false;
   int threads = 0;
@@ -68,6 +71,8 @@ struct ScanCli {
   std::string labels;
   int64_t max_pixels = 0;
   int analysis_size = 64;
+  double adaptive_ratio = 3.0;
+  int min_hash_change = 12;
 };
 
 struct SplitCli {
@@ -79,7 +84,7 @@ struct SplitCli {
 };
 
 po::options_description common_options(CommonCli& c) {
-  po::options_description d("General");
+  po::options_description d("General", kLineLength, kDescriptionLength);
   d.add_options()
       ("help,h", "show this help")
       ("quiet,q", po::bool_switch(&c.quiet), "no progress line and no warnings on stderr")
@@ -88,12 +93,19 @@ po::options_description common_options(CommonCli& c) {
 }
 
 po::options_description scan_options(ScanCli& s) {
-  po::options_description d("Scanning");
+  po::options_description d("Scanning", kLineLength, kDescriptionLength);
   d.add_options()
       ("detector", po::value(&s.detector)->default_value("auto"),
-       "shot detector: auto (content cuts + fades), content (hard cuts only), fade (fades through black only)")
+       "shot detector: auto (adaptive cuts + fades through black), adaptive (cuts whose score stands out from "
+       "the neighbouring frames'), content (cuts by score alone), fade (fades only)")
       ("threshold", po::value<double>()->notifier([&s](double v) { s.threshold = v; }),
-       "content detector threshold on its 0-255 score (default 27): lower finds more cuts")
+       "cut threshold on the 0-255 content score (weighted mean change of hue, saturation, luma and edges). "
+       "Default 27 for content, 15 for auto/adaptive. Lower finds more cuts")
+      ("adaptive-ratio", po::value(&s.adaptive_ratio)->default_value(3.0),
+       "auto/adaptive: a cut's score must be this many times its neighbours' mean score")
+      ("min-hash-change", po::value(&s.min_hash_change)->default_value(12),
+       "a cut must also change this many of the 64 perceptual-hash bits (0 disables): colour-only changes "
+       "and flashes are not cuts")
       ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
       ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
       ("max-pixels", po::value(&s.max_pixels)->default_value(0),
@@ -104,7 +116,7 @@ po::options_description scan_options(ScanCli& s) {
 }
 
 po::options_description split_options(SplitCli& s) {
-  po::options_description d("Splitting");
+  po::options_description d("Splitting", kLineLength, kDescriptionLength);
   d.add_options()
       ("ratios", po::value(&s.ratios)->default_value("train=0.8,val=0.2"),
        "split names and fractions summing to 1, e.g. train=0.7,val=0.15,test=0.15")
@@ -116,6 +128,12 @@ po::options_description split_options(SplitCli& s) {
        "clip unit only: seconds cut out as `guard` rows on both sides of every train/val boundary")
       ("group-threshold", po::value(&s.group_threshold)->default_value(10),
        "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates");
+  return d;
+}
+
+po::options_description output_options(std::string& out) {
+  po::options_description d("Output", kLineLength, kDescriptionLength);
+  d.add_options()("output,o", po::value(&out), "output folder (required); created if missing");
   return d;
 }
 
@@ -146,6 +164,8 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detector = s.detector;
   o.detection.threshold = s.threshold;
   o.detection.min_shot_seconds = s.min_shot;
+  o.detection.adaptive_ratio = s.adaptive_ratio;
+  o.detection.min_hash_change = s.min_hash_change;
   o.decoder.max_pixels = s.max_pixels;
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
@@ -162,6 +182,8 @@ json scan_parameters(const ScanOptions& o) {
   return {{"detector", o.detector},
           {"threshold", threshold},
           {"min_shot_seconds", o.detection.min_shot_seconds},
+          {"adaptive_ratio", o.detection.adaptive_ratio},
+          {"min_hash_change", o.detection.min_hash_change},
           {"analysis_size", o.decoder.analysis_size},
           {"keyframes_per_clip", o.keyframes_per_clip}};
 }
@@ -303,9 +325,9 @@ int cmd_run(const Args& args) {
   SplitCli split;
   std::string out;
   std::vector<std::string> inputs;
-  po::options_description visible;
+  po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan)).add(split_options(split));
-  visible.add_options()("output,o", po::value(&out), "output folder (required)");
+  visible.add(output_options(out));
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->multitoken());
   po::positional_options_description pos;
@@ -338,10 +360,13 @@ int cmd_scan(const Args& args) {
   ScanCli scan;
   std::string out, shard;
   std::vector<std::string> inputs;
-  po::options_description visible;
+  po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan));
-  visible.add_options()("output,o", po::value(&out), "output folder (required)")
-      ("shard", po::value(&shard), "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id");
+  po::options_description output = output_options(out);
+  output.add_options()("shard", po::value(&shard),
+                       "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
+                       "not move when the dataset grows");
+  visible.add(output);
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->multitoken());
   po::positional_options_description pos;
@@ -377,9 +402,9 @@ int cmd_split(const Args& args) {
   CommonCli common;
   SplitCli split;
   std::string out, scan_path;
-  po::options_description visible;
+  po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(split_options(split));
-  visible.add_options()("output,o", po::value(&out), "output folder (required)");
+  visible.add(output_options(out));
   po::options_description hidden;
   hidden.add_options()("scan", po::value(&scan_path));
   po::positional_options_description pos;
@@ -414,7 +439,7 @@ int cmd_shots(const Args& args) {
   CommonCli common;
   ScanCli scan;
   std::string video, stats_path;
-  po::options_description visible;
+  po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan));
   visible.add_options()("stats", po::value(&stats_path),
                         "write per-frame detector metrics (CSV: frame,seconds,content_score,...) to this file");
@@ -471,9 +496,9 @@ int cmd_merge(const Args& args) {
   CommonCli common;
   std::string out;
   std::vector<std::string> scan_paths;
-  po::options_description visible;
+  po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common));
-  visible.add_options()("output,o", po::value(&out), "output folder (required)");
+  visible.add(output_options(out));
   po::options_description hidden;
   hidden.add_options()("scan", po::value(&scan_paths)->multitoken());
   po::positional_options_description pos;
