@@ -1,29 +1,19 @@
-#include "cli/commands.hpp"
+#include "cli/options.hpp"
 
 #include "cli/progress.hpp"
-#include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
-#include "vidsplit/hash.hpp"
 #include "vidsplit/io.hpp"
-#include "vidsplit/outputs.hpp"
 #include "vidsplit/version.hpp"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
-#include <optional>
 #include <set>
 #include <sstream>
 
 namespace vidsplit::cli {
-
-namespace po = boost::program_options;
-using nlohmann::json;
 
 std::atomic<bool>& stop_flag() {
   static std::atomic<bool> flag{false};
@@ -51,37 +41,6 @@ Example:
   vidsplit run datasets/ucf_subset -o out --ratios train=0.7,val=0.15,test=0.15 --unit clip --guard 0.5
 )";
 }
-
-namespace {
-
-// ---- option groups shared by several commands ----
-
-constexpr unsigned kLineLength = 110;
-constexpr unsigned kDescriptionLength = 48;
-
-struct CommonCli {
-  bool quiet = false;
-  int threads = 0;
-};
-
-struct ScanCli {
-  std::string detector = "auto";
-  std::optional<double> threshold;
-  double min_shot = 0.5;
-  std::string labels;
-  int64_t max_pixels = 0;
-  int analysis_size = 64;
-  double adaptive_ratio = 3.0;
-  int min_hash_change = 12;
-};
-
-struct SplitCli {
-  std::string ratios = "train=0.8,val=0.2";
-  std::string unit = "video";
-  uint64_t seed = 0;
-  double guard = 0.0;
-  int group_threshold = 10;
-};
 
 po::options_description common_options(CommonCli& c) {
   po::options_description d("General", kLineLength, kDescriptionLength);
@@ -136,11 +95,6 @@ po::options_description output_options(std::string& out) {
   d.add_options()("output,o", po::value(&out), "output folder (required); created if missing");
   return d;
 }
-
-struct Parsed {
-  po::variables_map vm;
-  bool help = false;
-};
 
 Parsed parse(const Args& args, const po::options_description& visible, const po::options_description& hidden,
              const po::positional_options_description& positional) {
@@ -248,6 +202,8 @@ void ensure_dir(const std::string& dir) {
 
 std::string path_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
 
+namespace {
+
 void print_split_summary(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
                          const SplitOptions& options, const std::string& out, const CommonCli& c) {
   size_t ok = 0;
@@ -276,7 +232,8 @@ void print_split_summary(const std::vector<VideoScan>& scans, const SplitOutcome
   fmt::print("wrote {}\n", path_in(out, "clips.csv"));
 }
 
-// group + split + write, shared by `run` and `split`.
+}  // namespace
+
 int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& options, json parameters,
                     const std::string& out, const CommonCli& c) {
   const size_t failed = report_failures(scans, c);
@@ -296,7 +253,6 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
   return kExitOk;
 }
 
-// Videos from scan files, sorted by id; the same video twice is a configuration error.
 void sort_and_check(std::vector<VideoScan>& scans) {
   std::stable_sort(scans.begin(), scans.end(), [](const VideoScan& a, const VideoScan& b) { return a.video < b.video; });
   for (size_t i = 1; i < scans.size(); ++i)
@@ -315,227 +271,6 @@ std::pair<size_t, size_t> parse_shard(const std::string& text) {
   } catch (const std::exception&) {
   }
   throw ConfigError(fmt::format("--shard must be I/N with 0 <= I < N (e.g. 0/4), not '{}'", text));
-}
-
-}  // namespace
-
-int cmd_run(const Args& args) {
-  CommonCli common;
-  ScanCli scan;
-  SplitCli split;
-  std::string out;
-  std::vector<std::string> inputs;
-  po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan)).add(split_options(split));
-  visible.add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs)->multitoken());
-  po::positional_options_description pos;
-  pos.add("input", -1);
-  const Parsed p = parse(args, visible, hidden, pos);
-  if (p.help) {
-    print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
-               "could leak, and writes OUT/clips.csv, summary.json,\nerrors.csv, group_evidence.csv and scan.jsonl.",
-               visible,
-               "  vidsplit run sample_videos -o out\n"
-               "  vidsplit run data/ -o out --ratios train=0.7,val=0.15,test=0.15 --seed 7\n"
-               "  vidsplit run data/ -o out --unit clip --guard 1.0 --labels labels.csv\n");
-    return kExitOk;
-  }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
-  if (inputs.empty()) inputs = {"sample_videos"};
-  const ScanOptions scan_options_ = to_scan_options(scan, common);
-  const SplitOptions split_options_ = to_split_options(split);
-  const auto found = find_inputs(inputs, scan);
-  ensure_dir(out);
-
-  const auto scans = scan_with_progress(found, scan_options_, common);
-  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(scan_options_)));
-  json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
-  return split_and_write(scans, split_options_, parameters, out, common);
-}
-
-int cmd_scan(const Args& args) {
-  CommonCli common;
-  ScanCli scan;
-  std::string out, shard;
-  std::vector<std::string> inputs;
-  po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan));
-  po::options_description output = output_options(out);
-  output.add_options()("shard", po::value(&shard),
-                       "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
-                       "not move when the dataset grows");
-  visible.add(output);
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs)->multitoken());
-  po::positional_options_description pos;
-  pos.add("input", -1);
-  const Parsed p = parse(args, visible, hidden, pos);
-  if (p.help) {
-    print_help("Usage: vidsplit scan INPUT... -o OUT [options]\n\nDecodes every video and writes its shots and "
-               "signatures to OUT/scan.jsonl (and failures to OUT/errors.csv).",
-               visible,
-               "  vidsplit scan data/ -o scans\n"
-               "  vidsplit scan data/ -o scans/shard0 --shard 0/4   # then: vidsplit merge scans/*/scan.jsonl -o all\n");
-    return kExitOk;
-  }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
-  if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
-  const ScanOptions options = to_scan_options(scan, common);
-  auto found = find_inputs(inputs, scan);
-  if (!shard.empty()) {
-    const auto [index, count] = parse_shard(shard);
-    std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
-  }
-  ensure_dir(out);
-  const auto scans = scan_with_progress(found, options, common);
-  write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
-  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(options)));
-  const size_t failed = report_failures(scans, common);
-  fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scans.size(), failed, path_in(out, "scan.jsonl"));
-  if (!scans.empty() && failed == scans.size()) return kExitNothingUsable;
-  return failed > 0 ? kExitSomeFailed : kExitOk;
-}
-
-int cmd_split(const Args& args) {
-  CommonCli common;
-  SplitCli split;
-  std::string out, scan_path;
-  po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(split_options(split));
-  visible.add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("scan", po::value(&scan_path));
-  po::positional_options_description pos;
-  pos.add("scan", 1);
-  const Parsed p = parse(args, visible, hidden, pos);
-  if (p.help) {
-    print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
-               "decoding again; writes the same files as `run`.",
-               visible,
-               "  vidsplit split out/scan.jsonl -o out_clip --unit clip --guard 0.5\n"
-               "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n");
-    return kExitOk;
-  }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
-  if (scan_path.empty()) throw ConfigError("give the SCAN.jsonl written by `vidsplit scan` or `run`");
-  const SplitOptions options = to_split_options(split);
-  json scan_params;
-  std::vector<VideoScan> scans;
-  try {
-    scans = read_scan_jsonl(scan_path, scan_params);
-  } catch (const Error& e) {
-    throw ConfigError(e.what());
-  }
-  sort_and_check(scans);
-  if (scans.empty()) throw Error(fmt::format("{} holds no videos", scan_path));
-  ensure_dir(out);
-  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}};
-  return split_and_write(scans, options, parameters, out, common);
-}
-
-int cmd_shots(const Args& args) {
-  CommonCli common;
-  ScanCli scan;
-  std::string video, stats_path;
-  po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan));
-  visible.add_options()("stats", po::value(&stats_path),
-                        "write per-frame detector metrics (CSV: frame,seconds,content_score,...) to this file");
-  po::options_description hidden;
-  hidden.add_options()("video", po::value(&video));
-  po::positional_options_description pos;
-  pos.add("video", 1);
-  const Parsed p = parse(args, visible, hidden, pos);
-  if (p.help) {
-    print_help("Usage: vidsplit shots VIDEO [options]\n\nPrints the shot list of one video as CSV: "
-               "shot,kind,start_frame,end_frame,start_sec,end_sec\n(frames 0-based in presentation order, end "
-               "exclusive; a hard cut at frame N starts the row at N).",
-               visible,
-               "  vidsplit shots movie.mp4\n"
-               "  vidsplit shots movie.mp4 --detector content --threshold 20 --min-shot 1.0\n"
-               "  vidsplit shots movie.mp4 --stats movie_stats.csv   # per-frame scores, to tune --threshold\n");
-    return kExitOk;
-  }
-  if (video.empty()) throw ConfigError("give one VIDEO file");
-  ScanOptions options = to_scan_options(scan, common);
-  options.decoder.threads = common.threads;
-  std::string stats;
-  if (!stats_path.empty()) {
-    options.on_frame = [&stats](const FrameFeatures& f, const ShotDetector& detector) {
-      std::vector<std::pair<std::string_view, double>> metrics;
-      detector.metrics(metrics);
-      if (stats.empty()) {
-        stats = "frame,seconds";
-        for (const auto& [name, value] : metrics) stats += fmt::format(",{}", name);
-        stats += '\n';
-      }
-      stats += fmt::format("{},{}", f.index, format_seconds(f.seconds));
-      for (const auto& [name, value] : metrics) stats += fmt::format(",{:.3f}", value);
-      stats += '\n';
-    };
-  }
-  const VideoScan result = scan_video({video, video, ""}, options);
-  if (!stats_path.empty()) write_file_atomic(stats_path, stats);
-  if (stop_flag().load()) throw Interrupted();
-  if (!result.ok()) {
-    fmt::print(stderr, "vidsplit shots: error: {}: {}\n", video, result.error);
-    return kExitNothingUsable;
-  }
-  std::string csv;
-  append_csv_row(csv, {"shot", "kind", "start_frame", "end_frame", "start_sec", "end_sec"});
-  for (const Shot& s : result.shots)
-    append_csv_row(csv, {std::to_string(s.index), std::string(to_string(s.kind)), std::to_string(s.start_frame),
-                         std::to_string(s.end_frame), format_seconds(s.start_sec), format_seconds(s.end_sec)});
-  fmt::print("{}", csv);
-  return kExitOk;
-}
-
-int cmd_merge(const Args& args) {
-  CommonCli common;
-  std::string out;
-  std::vector<std::string> scan_paths;
-  po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common));
-  visible.add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("scan", po::value(&scan_paths)->multitoken());
-  po::positional_options_description pos;
-  pos.add("scan", -1);
-  const Parsed p = parse(args, visible, hidden, pos);
-  if (p.help) {
-    print_help("Usage: vidsplit merge SCAN.jsonl... -o OUT\n\nCombines shard scans into OUT/scan.jsonl. All "
-               "scans must have been made with the same scan parameters.",
-               visible, "  vidsplit merge shards/*/scan.jsonl -o all && vidsplit split all/scan.jsonl -o final\n");
-    return kExitOk;
-  }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
-  if (scan_paths.empty()) throw ConfigError("give the shard scan.jsonl files to merge");
-  std::vector<VideoScan> merged;
-  json parameters;
-  for (size_t i = 0; i < scan_paths.size(); ++i) {
-    json these;
-    std::vector<VideoScan> part;
-    try {
-      part = read_scan_jsonl(scan_paths[i], these);
-    } catch (const Error& e) {
-      throw ConfigError(e.what());
-    }
-    if (i == 0) {
-      parameters = these;
-    } else if (these != parameters) {
-      throw ConfigError(fmt::format("{} was scanned with other parameters ({}) than {} ({})", scan_paths[i],
-                                    these.dump(), scan_paths[0], parameters.dump()));
-    }
-    std::move(part.begin(), part.end(), std::back_inserter(merged));
-  }
-  sort_and_check(merged);
-  ensure_dir(out);
-  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(merged, parameters));
-  fmt::print("vidsplit: merged {} scans, {} videos, wrote {}\n", scan_paths.size(), merged.size(),
-             path_in(out, "scan.jsonl"));
-  return kExitOk;
 }
 
 }  // namespace vidsplit::cli

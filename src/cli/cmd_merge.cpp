@@ -1,0 +1,57 @@
+#include "cli/options.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace vidsplit::cli {
+
+int cmd_merge(const Args& args) {
+  CommonCli common;
+  std::string out;
+  std::vector<std::string> scan_paths;
+  po::options_description visible(kLineLength, kDescriptionLength);
+  visible.add(common_options(common));
+  visible.add(output_options(out));
+  po::options_description hidden;
+  hidden.add_options()("scan", po::value(&scan_paths)->multitoken());
+  po::positional_options_description pos;
+  pos.add("scan", -1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit merge SCAN.jsonl... -o OUT\n\nCombines shard scans into OUT/scan.jsonl. All "
+               "scans must have been made with the same scan parameters.",
+               visible, "  vidsplit merge shards/*/scan.jsonl -o all && vidsplit split all/scan.jsonl -o final\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (scan_paths.empty()) throw ConfigError("give the shard scan.jsonl files to merge");
+  std::vector<VideoScan> merged;
+  json parameters;
+  for (size_t i = 0; i < scan_paths.size(); ++i) {
+    json these;
+    std::vector<VideoScan> part;
+    try {
+      part = read_scan_jsonl(scan_paths[i], these);
+    } catch (const Error& e) {
+      throw ConfigError(e.what());
+    }
+    if (i == 0) {
+      parameters = these;
+    } else if (these != parameters) {
+      throw ConfigError(fmt::format("{} was scanned with other parameters ({}) than {} ({})", scan_paths[i],
+                                    these.dump(), scan_paths[0], parameters.dump()));
+    }
+    std::move(part.begin(), part.end(), std::back_inserter(merged));
+  }
+  sort_and_check(merged);
+  ensure_dir(out);
+  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(merged, parameters));
+  fmt::print("vidsplit: merged {} scans, {} videos, wrote {}\n", scan_paths.size(), merged.size(),
+             path_in(out, "scan.jsonl"));
+  return kExitOk;
+}
+
+}  // namespace vidsplit::cli

@@ -1,0 +1,47 @@
+#include "cli/options.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace vidsplit::cli {
+
+int cmd_run(const Args& args) {
+  CommonCli common;
+  ScanCli scan;
+  SplitCli split;
+  std::string out;
+  std::vector<std::string> inputs;
+  po::options_description visible(kLineLength, kDescriptionLength);
+  visible.add(common_options(common)).add(scan_options(scan)).add(split_options(split));
+  visible.add(output_options(out));
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&inputs)->multitoken());
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
+               "could leak, and writes OUT/clips.csv, summary.json,\nerrors.csv, group_evidence.csv and scan.jsonl.",
+               visible,
+               "  vidsplit run sample_videos -o out\n"
+               "  vidsplit run data/ -o out --ratios train=0.7,val=0.15,test=0.15 --seed 7\n"
+               "  vidsplit run data/ -o out --unit clip --guard 1.0 --labels labels.csv\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (inputs.empty()) inputs = {"sample_videos"};
+  const ScanOptions scan_options_ = to_scan_options(scan, common);
+  const SplitOptions split_options_ = to_split_options(split);
+  const auto found = find_inputs(inputs, scan);
+  ensure_dir(out);
+
+  const auto scans = scan_with_progress(found, scan_options_, common);
+  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(scan_options_)));
+  json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
+  return split_and_write(scans, split_options_, parameters, out, common);
+}
+
+}  // namespace vidsplit::cli

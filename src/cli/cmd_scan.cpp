@@ -1,0 +1,55 @@
+#include "cli/options.hpp"
+#include "vidsplit/hash.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace vidsplit::cli {
+
+int cmd_scan(const Args& args) {
+  CommonCli common;
+  ScanCli scan;
+  std::string out, shard;
+  std::vector<std::string> inputs;
+  po::options_description visible(kLineLength, kDescriptionLength);
+  visible.add(common_options(common)).add(scan_options(scan));
+  po::options_description output = output_options(out);
+  output.add_options()("shard", po::value(&shard),
+                       "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
+                       "not move when the dataset grows");
+  visible.add(output);
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&inputs)->multitoken());
+  po::positional_options_description pos;
+  pos.add("input", -1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit scan INPUT... -o OUT [options]\n\nDecodes every video and writes its shots and "
+               "signatures to OUT/scan.jsonl (and failures to OUT/errors.csv).",
+               visible,
+               "  vidsplit scan data/ -o scans\n"
+               "  vidsplit scan data/ -o scans/shard0 --shard 0/4   # then: vidsplit merge scans/*/scan.jsonl -o all\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
+  const ScanOptions options = to_scan_options(scan, common);
+  auto found = find_inputs(inputs, scan);
+  if (!shard.empty()) {
+    const auto [index, count] = parse_shard(shard);
+    std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
+  }
+  ensure_dir(out);
+  const auto scans = scan_with_progress(found, options, common);
+  write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
+  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(options)));
+  const size_t failed = report_failures(scans, common);
+  fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scans.size(), failed, path_in(out, "scan.jsonl"));
+  if (!scans.empty() && failed == scans.size()) return kExitNothingUsable;
+  return failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace vidsplit::cli

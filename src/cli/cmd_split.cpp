@@ -1,0 +1,48 @@
+#include "cli/options.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace vidsplit::cli {
+
+int cmd_split(const Args& args) {
+  CommonCli common;
+  SplitCli split;
+  std::string out, scan_path;
+  po::options_description visible(kLineLength, kDescriptionLength);
+  visible.add(common_options(common)).add(split_options(split));
+  visible.add(output_options(out));
+  po::options_description hidden;
+  hidden.add_options()("scan", po::value(&scan_path));
+  po::positional_options_description pos;
+  pos.add("scan", 1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
+               "decoding again; writes the same files as `run`.",
+               visible,
+               "  vidsplit split out/scan.jsonl -o out_clip --unit clip --guard 0.5\n"
+               "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  if (scan_path.empty()) throw ConfigError("give the SCAN.jsonl written by `vidsplit scan` or `run`");
+  const SplitOptions options = to_split_options(split);
+  json scan_params;
+  std::vector<VideoScan> scans;
+  try {
+    scans = read_scan_jsonl(scan_path, scan_params);
+  } catch (const Error& e) {
+    throw ConfigError(e.what());
+  }
+  sort_and_check(scans);
+  if (scans.empty()) throw Error(fmt::format("{} holds no videos", scan_path));
+  ensure_dir(out);
+  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}};
+  return split_and_write(scans, options, parameters, out, common);
+}
+
+}  // namespace vidsplit::cli
