@@ -51,7 +51,7 @@ fi
 INPUTS="$WORK/inputs-$MODE"
 CACHE="$WORK/frames"     # ffprobe frame counts, one file per input
 OUTS="$WORK/out"         # scan outputs, wiped before every vidsplit run
-LOGS="$WORK/logs-$MODE"  # stderr of every measured command
+LOGS="$WORK/logs-$MODE"  # stdout, stderr and GNU time output of every measured command
 mkdir -p "$INPUTS" "$CACHE" "$OUTS"
 rm -rf "$LOGS" && mkdir -p "$LOGS"
 
@@ -242,8 +242,11 @@ check_scan_frames() {
 }
 
 log "measuring (inputs in $INPUTS)"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"  # printed with the table: a busy machine skews every figure
 
 # Baseline A comes first in every case: measure() takes the first row of a case as the ratio's reference.
+# -nostdin on every measured ffmpeg: otherwise it polls the terminal for keys ('q' to quit), which costs a little
+# and can swallow or block on input when the script runs in the background.
 measure long "ffmpeg decode" "0 (auto)" "$LONG_FRAMES" \
   ffmpeg -nostdin -v error -threads 0 -i "$LONG" -f null -
 measure long "ffmpeg decode+scale64" "auto" "$LONG_FRAMES" \
@@ -288,7 +291,7 @@ fi
 STARTUP="$( { /usr/bin/time -f "%e" bash -c 'for _ in 1 2 3 4 5 6 7 8 9 10; do ffmpeg -version; done' >/dev/null; } \
   2>&1 | tail -n1)"
 STARTUP="$(awk -v t="$STARTUP" 'BEGIN { printf "%.3f", t / 10 }')"
-LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Report
@@ -297,7 +300,7 @@ describe() { ffprobe -v error -select_streams v:0 -show_entries stream=codec_nam
 
 echo "## vidsplit scan benchmark ($MODE mode)"
 echo
-echo "- nproc: $NPROC (load average at the end: $LOAD; other work on the machine skews every figure)"
+echo "- nproc: $NPROC (load average before measuring: $LOAD_START, after: $LOAD_END)"
 echo "- $(ffmpeg -version | head -n1)"
 echo "- $("$VIDSPLIT" --version 2>&1 | head -n1) ($VIDSPLIT)"
 echo "- long: $(basename "$LONG") ($(describe "$LONG"), 3 hard cuts)"

@@ -9,49 +9,54 @@
 #             (ffmpeg `select=gt(scene,0.3)`) and the md5sum.
 # Needs: ffmpeg/ffprobe 5.1 (Debian 12) built with libx264.
 #
-# TRUTH TABLE (measured with ffprobe 5.1 on the generated files, not computed; see sample_videos/README.md).
-# Frame numbers are 0-based decoded frames in presentation order. "cut N" = frame N is the first frame of
-# the new shot; t = that frame's pts_time (ffprobe -show_entries frame=pts_time). All videos are H.264
-# yuv420p, 25 fps CFR unless stated, no audio unless stated.
+# TRUTH TABLE (measured with ffprobe 5.1 on the generated files, not computed; details in sample_videos/README.md)
+# Frames are 0-based decoded frames in presentation order (count: ffprobe -count_frames ... nb_read_frames).
+# "cut N @ t": frame N is the first frame of the new shot and its pts_time is t. All files are H.264 High,
+# yuv420p, SAR 1:1, pts of the first frame 0.0; CFR files have pts_time = N * 0.04 exactly.
 #
-# sample_videos/  (label = folder)
-# file                    size     fps   frames  hard cuts (frame @ pts_time)      groups
-# jump/jump_cuts3.mp4     160x120  25    150     40 @ 1.60, 85 @ 3.40             own group (3 shots: testsrc2 | mandelbrot | life)
-# jump/jump_zoom.mp4      192x108  25    125     none (slow mandelbrot zoom)      own group
-# jump/jump_dup_hq.mp4    192x144  25    100     none                             NEAR-DUP pair with jump_dup_lq.mp4 (one group)
-# jump/jump_dup_lq.mp4    128x96   25    100     none                             NEAR-DUP pair with jump_dup_hq.mp4 (one group)
-# jump/jump_fade.mp4      160x120  25    160     none (fade, see below)           own group
-# run/run_vfr.mp4         160x120  VFR   80      50 @ 2.00                        own group
-# run/run_aba.mp4         176x144  25    150     45 @ 1.80, 95 @ 3.80             own group; shots A1 [0,45) and A2 [95,150) recur
-# run/run_plasma.mp4      192x108  25    100     none                             own group
-# run/run_audio.mp4       160x90   25    125     60 @ 2.40                        own group (has a silent AAC track)
-# wave/wave_cuts4.mp4     176x144  25    150     30 @ 1.20, 70 @ 2.80, 105 @ 4.20 own group
-# wave/wave_rotate.mp4    192x108  25    150     none (slowly rotating testsrc2)  own group
-# wave/wave_spiral.mp4    128x96   25    100     none (rotating gradient spiral)  own group
-# wave/wave_wide.mp4      320x180  25    100     50 @ 2.00                        own group
+# file (sample_videos/)   size     fps  frames  hard cuts                          leakage groups
+# jump/jump_cuts3.mp4     160x120  25   150     40 @ 1.60, 85 @ 3.40               own group
+# jump/jump_zoom.mp4      192x108  25   125     none (slow mandelbrot zoom)        own group
+# jump/jump_dup_hq.mp4    192x144  25   100     none                               near-dup pair: ONE group
+# jump/jump_dup_lq.mp4    128x96   25   100     none                               with jump_dup_hq.mp4
+# jump/jump_fade.mp4      160x120  25   160     none (fade out/in, see below)      own group
+# run/run_vfr.mp4         160x120  VFR  80      50 @ 2.00                          own group
+# run/run_aba.mp4         176x144  25   150     45 @ 1.80, 95 @ 3.80               own group; A1 + A2 recur
+# run/run_plasma.mp4      192x108  25   100     none                               own group
+# run/run_audio.mp4       160x90   25   125     60 @ 2.40                          own group (+ silent AAC)
+# wave/wave_cuts4.mp4     176x144  25   150     30 @ 1.20, 70 @ 2.80, 105 @ 4.20   own group
+# wave/wave_rotate.mp4    192x108  25   150     none (rotating testsrc2)           own group
+# wave/wave_spiral.mp4    128x96   25   100     none (rotating gradient spiral)    own group
+# wave/wave_wide.mp4      320x180  25   100     50 @ 2.00                          own group
 #
-# jump/jump_fade.mp4: shot A = frames 0-79, shot B = frames 80-159, no hard cut detectable by design.
-#   frames  0-50  A at full level (fade-out level of frame 50 is exactly 1.0)
-#   frames 51-74  A fading out (level 0.96 .. 0.04)
-#   frames 75-85  black (A at level 0 for 75-79, B at level 0 for 80-85)
-#   frames 86-109 B fading in (level 0.04 .. 0.96)
-#   frames 110-159 B at full level
-# run/run_vfr.mp4: frames 0-49 at 25 fps (pts 0.00 .. 1.96, step 0.04), frames 50-79 at 10 fps
-#   (pts 2.0 .. 4.9, step 0.1); the cut is frame 50 at pts_time 2.0.
-# run/run_aba.mp4: A1 = frames 0-44 (source frames 0-44), B = frames 45-94, A2 = frames 95-149 (the same
-#   source continued: source frames 95-149); A1 and A2 form one recurring-scene group.
+# Shots: jump_cuts3 = testsrc2 [0,40) | mandelbrot [40,85) | game of life [85,150).
+#   jump_dup_hq/lq = the same 100 frames of a sideways testsrc (192x144 crf 28 / scaled to 128x96 crf 36).
+#   jump_fade = sine checkerboard [0,80) then SMPTE HD bars [80,160):
+#     frames 0-50 A at full level (frame 50 = 2.00 s is still level 1.0), 51-74 A fading out (level .96 ... .04),
+#     75-85 black (Y = 16 everywhere; 75-79 are A at level 0, 80-85 are B at level 0), 86-109 B fading in
+#     (level .04 ... .96), 110-159 B at full level. Fade frames have pts_time N * 0.04 (75 @ 3.00, 110 @ 4.40).
+#   run_vfr = linear gradient at 25 fps [0,50) (pts 0.00 ... 1.96, step 0.04) | panned allyuv pattern at
+#     10 fps [50,80) (pts 2.0 ... 4.9, step 0.1). Muxed without B-frames or edit list; stream duration 4.9 s.
+#   run_aba = colour blobs A1 [0,45) | mandelbrot B [45,95) | colour blobs A2 [95,150). A2 is the same source
+#     continued (source frames 95-149); its motion has a 95-frame period, so frame 95+k looks like frame k.
+#   run_audio = animated yuvtestsrc [0,60) | diagonal stripes [60,125); silent mono AAC track, 5.0 s.
+#   wave_cuts4 = radial gradient [0,30) | pinwheel [30,70) | Sierpinski triangle [70,105) | mandelbrot [105,150).
+#   wave_wide = zone-plate rings [0,50) | maze-like cellular automaton [50,100).
 #
 # tests/data/
-# bad/empty.mp4           0 bytes
-# bad/not_a_video.mp4     a text file
-# bad/truncated.mp4       first 40% of a valid 64x48 mp4 whose moov atom is at the end -> cannot be opened
-# bad/audio_only.m4a      1 s 440 Hz sine, AAC, no video stream
-# bad/audio_only.mp4      same content in an .mp4
-# rotate90.mp4            64x32, 10 frames, left half white / right half black; display matrix rotation:
-#                         ffprobe prints rotation=90 (matrix 0,-65536,0 / 65536,0,0); ffmpeg's autorotate shows
-#                         it as 32x64 with the white half at the BOTTOM (i.e. rotated 90 deg counter-clockwise)
-# vfr.mp4                 64x48, 10 frames, pts_time 0 0.04 0.08 0.12 0.16 0.2 0.3 0.4 0.5 0.6
-# gray_cut.mp4            64x48, 25 fps, 40 frames: 0-19 flat dark grey, 20-39 bright grid; cut 20 @ 0.80
+# bad/empty.mp4         0 bytes
+# bad/not_a_video.mp4   a text file
+# bad/truncated.mp4     first 40% of the bytes of a valid 64x48 mp4 whose moov atom is at the end: no moov,
+#                       cannot be opened ("moov atom not found")
+# bad/audio_only.m4a    1 s 440 Hz sine, AAC 44.1 kHz mono, no video stream
+# bad/audio_only.mp4    the same in an .mp4 container
+# rotate90.mp4          64x32, 10 frames, 25 fps; stored picture: left half white, right half black. Display
+#                       matrix: ffprobe prints rotation=90 (matrix rows 0 -65536 0 / 65536 0 0 / 0 0 1<<30);
+#                       ffmpeg's autorotate shows it as 32x64 with the white half at the BOTTOM (90 degrees
+#                       counter-clockwise).
+# vfr.mp4               64x48, 10 frames (testsrc2), pts_time 0 0.04 0.08 0.12 0.16 0.2 0.3 0.4 0.5 0.6
+# gray_cut.mp4          64x48, 25 fps, 40 frames: 0-19 flat dark grey (0x404040), 20-39 light grey with a
+#                       black grid; one hard cut: 20 @ 0.80
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,7 +67,7 @@ VERIFY=0
 case "${1:-}" in
   --verify) VERIFY=1 ;;
   "") ;;
-  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
   *) echo "usage: $0 [--verify]" >&2; exit 2 ;;
 esac
 
@@ -136,8 +141,9 @@ look_gradient_spiral() {
   echo "gradients=s=$1:r=25:seed=9:n=6:c0=0xff0000:c1=0xffff00:c2=0x00ff00:c3=0x00ffff:c4=0x0000ff:c5=0xff00ff:type=spiral:speed=0.015"
 }
 # Soft colour blobs on a dark violet background, drifting by a few pixels with a period of 3.8 s (95 frames),
-# so that the recurring shot of run_aba (source frames 95-149) shows the same picture as its first shot
-# (source frames 0-54). Strong 2D structure keeps the perceptual hash stable. Sized for 176x144.
+# so that source frame 95+k shows the same picture as source frame k: the recurring shot A2 of run_aba
+# (source frames 95-149) matches A1 (source frames 0-44). Strong 2D structure keeps the perceptual hash
+# stable. Sized for 176x144.
 look_blobs() {
   local w="(2*PI*T/3.8)" g
   g="r='40+215*exp(-(pow(X-50-3*sin($w),2)+pow(Y-40-2*cos($w),2))/500)+120*exp(-(pow(X-130,2)+pow(Y-100-2*sin($w+1),2))/300)+150*exp(-(pow(X-150,2)+pow(Y-20,2))/150)'"
@@ -178,7 +184,7 @@ look_testsrc2_rotating() {
 # concat_graph SHOT1 SHOT2 ...: hard cuts between the given shot chains (caller appends "[out0]")
 concat_graph() {
   local g="" ins="" i=0
-  for s in "$@"; do g+="$s[c$i];"; ins+="[c$i]"; i=$((i + 1)); done
+  for s in "$@"; do g+="${s}[c$i];"; ins+="[c$i]"; i=$((i + 1)); done
   echo "${g}${ins}concat=n=$#:v=1:a=0"
 }
 
@@ -303,12 +309,13 @@ make_fixtures() {
 verify() {
   local f n cuts
   while IFS= read -r f; do
-    n=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$f")
+    n=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames \
+      -of default=nw=1:nk=1 "$f" | head -n 1)
     cuts=$(ffmpeg -hide_banner -nostdin -i "$f" -vf "select='gt(scene,0.3)',showinfo" -f null - 2>&1 |
       grep -o 'pts_time:[0-9.]*' | cut -d: -f2 | tr '\n' ' ' || true)
     printf '%-28s frames=%-4s scene>0.3 at t=%-16s md5=%s\n' "${f#"$ROOT"/}" "$n" "${cuts:--}" \
       "$(md5sum <"$f" | cut -c1-32)"
-  done < <(find "$SV" "$TD" -name '*.mp4' -size +0 ! -path '*/bad/*' | sort)
+  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4")
 }
 
 make_samples

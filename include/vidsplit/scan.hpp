@@ -36,7 +36,7 @@ struct ScanOptions {
   DecoderOptions decoder;
   std::string detector = "auto";
   DetectorOptions detection;
-  int keyframes_per_clip = 5;
+  int keyframes_per_clip = 8;
   int threads = 0;  // total worker budget; 0 = all cores
   // Called after the detector has seen each frame (for --stats); only set it for single-video scans.
   std::function<void(const FrameFeatures&, const ShotDetector&)> on_frame;

@@ -89,6 +89,8 @@ inline float dequantize_luma(int32_t q) { return static_cast<float>(q) / 100.0f;
 struct ClipSignature {
   std::vector<uint64_t> keyframe_hashes;
   std::vector<uint64_t> keyframe_mirror_hashes;
+  std::vector<uint64_t> keyframe_centre_hashes;
+  std::vector<uint64_t> keyframe_centre_mirror_hashes;
   Histogram mean_hist{};
   float mean_luma = 0.0f;
 };
@@ -108,7 +110,7 @@ struct Shot {
 // enough detail to hash (a clip of flat frames gets no keyframes and so never matches by hash).
 class ClipSignatureBuilder {
  public:
-  explicit ClipSignatureBuilder(int keyframes = 5);
+  explicit ClipSignatureBuilder(int keyframes = 8);
   void add(const FrameSignature& frame);
   ClipSignature finish() const;
 
@@ -125,7 +127,7 @@ class ClipSignatureBuilder {
 // tiling [0, frames) exactly. Feed boundaries (sorted) before the frames they start at.
 class ShotListBuilder {
  public:
-  explicit ShotListBuilder(int keyframes = 5) : keyframes_(keyframes), current_(keyframes) {}
+  explicit ShotListBuilder(int keyframes = 8) : keyframes_(keyframes), current_(keyframes) {}
   void add_boundary(const Boundary& b);
   void add_frame(int64_t index, const FrameSignature& signature);
   // Closes the last shot; fills start/end seconds from the frame times.

@@ -7,6 +7,8 @@
 //  - phash: 64-bit DCT perceptual hash of the 32x32 luma image (the classic pHash: 8x8 lowest frequencies
 //    against their median). Survives re-encoding, resizing and mild colour shifts; Hamming distance compares.
 //  - phash_mirror: the same hash of the horizontally mirrored frame, so a flipped copy still matches.
+//  - phash_centre (+ mirror): the hash of the central two thirds, which logos and captions rarely touch.
+//  All identity descriptors are taken inside any black letterbox/pillarbox bars.
 //  - thumb: 16x16 luma thumbnail for frame-level alignment checks.
 //  - detail: luma standard deviation. A flat frame's pHash is noise, so flat frames never serve as keyframes.
 // The HSV and edge planes in FrameFeatures are transient: detectors use them, nothing stores them.
@@ -32,6 +34,8 @@ struct FrameSignature {
   float detail = 0.0f;     // standard deviation of the 32x32 luma: near 0 for flat (black, blank) frames
   uint64_t phash = 0;
   uint64_t phash_mirror = 0;
+  uint64_t phash_centre = 0;         // pHash of the central two thirds only
+  uint64_t phash_centre_mirror = 0;
   Histogram hist{};
   std::array<uint8_t, kThumbSide * kThumbSide> thumb{};
 };
@@ -50,7 +54,7 @@ class SignatureExtractor {
   void compute(const AnalysisFrame& frame, FrameFeatures& out);
 
  private:
-  cv::Mat gray_, small_, dct_in_, dct_out_, edges_raw_;
+  cv::Mat gray_, small_, centre_, dct_in_, dct_out_, edges_raw_;
 };
 
 int hamming(uint64_t a, uint64_t b);

@@ -33,6 +33,8 @@ ClipSignature ClipSignatureBuilder::finish() const {
     const FrameSignature& s = samples_[(2 * i + 1) * n / (2 * k)];
     sig.keyframe_hashes.push_back(s.phash);
     sig.keyframe_mirror_hashes.push_back(s.phash_mirror);
+    sig.keyframe_centre_hashes.push_back(s.phash_centre);
+    sig.keyframe_centre_mirror_hashes.push_back(s.phash_centre_mirror);
   }
   if (seen_ > 0) {
     // Quantised to the precision scan.jsonl stores, so a `run` and a `scan` + `split` group identically.

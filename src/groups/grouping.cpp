@@ -25,10 +25,23 @@ ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const Grou
   if (fewer.keyframe_hashes.empty()) return m;
   m.histogram_distance = histogram_distance(a.mean_hist, b.mean_hist);
   if (m.histogram_distance > options.max_histogram_distance) return m;
-  for (uint64_t h : fewer.keyframe_hashes) {
+  // Mirror and centre hashes are optional (signatures built by hand may lack them); used when complete.
+  const auto complete = [](const ClipSignature& s, const std::vector<uint64_t>& v) {
+    return v.size() == s.keyframe_hashes.size();
+  };
+  const bool mirror = complete(more, more.keyframe_mirror_hashes);
+  const bool centre = complete(fewer, fewer.keyframe_centre_hashes) && complete(more, more.keyframe_centre_hashes) &&
+                      complete(more, more.keyframe_centre_mirror_hashes);
+  for (size_t i = 0; i < fewer.keyframe_hashes.size(); ++i) {
+    const uint64_t h = fewer.keyframe_hashes[i];
     int best = 64;
     for (size_t j = 0; j < more.keyframe_hashes.size(); ++j) {
-      best = std::min({best, hamming(h, more.keyframe_hashes[j]), hamming(h, more.keyframe_mirror_hashes[j])});
+      best = std::min(best, hamming(h, more.keyframe_hashes[j]));
+      if (mirror) best = std::min(best, hamming(h, more.keyframe_mirror_hashes[j]));
+      if (centre) {
+        const uint64_t c = fewer.keyframe_centre_hashes[i];
+        best = std::min({best, hamming(c, more.keyframe_centre_hashes[j]), hamming(c, more.keyframe_centre_mirror_hashes[j])});
+      }
     }
     if (best <= options.hash_threshold) {
       ++m.matched_keyframes;

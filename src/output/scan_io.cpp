@@ -25,6 +25,20 @@ uint64_t parse_hex64(const std::string& s) {
   return v;
 }
 
+json hex_list(const std::vector<uint64_t>& values) {
+  json list = json::array();
+  for (uint64_t v : values) list.push_back(hex64(v));
+  return list;
+}
+
+// Reads a list of hex hashes that must have `size` entries.
+std::vector<uint64_t> read_hex_list(const json& list, size_t size, const char* name) {
+  std::vector<uint64_t> values;
+  for (const json& h : list) values.push_back(parse_hex64(h.get<std::string>()));
+  if (values.size() != size) throw Error(fmt::format("{} has {} entries, keyframes has {}", name, values.size(), size));
+  return values;
+}
+
 json rational(Rational r) { return json::array({r.num, r.den}); }
 Rational to_rational(const json& j) { return {j.at(0).get<int>(), j.at(1).get<int>()}; }
 
@@ -59,15 +73,16 @@ json video_json(const VideoScan& s) {
                 {"runs", runs}};
   json shots = json::array();
   for (const Shot& shot : s.shots) {
-    json keys = json::array(), mirror = json::array(), hist = json::array();
-    for (uint64_t h : shot.signature.keyframe_hashes) keys.push_back(hex64(h));
-    for (uint64_t h : shot.signature.keyframe_mirror_hashes) mirror.push_back(hex64(h));
+    const ClipSignature& sig = shot.signature;
+    json hist = json::array();
     for (float v : shot.signature.mean_hist) hist.push_back(quantize_hist(v));
     shots.push_back({{"kind", to_string(shot.kind)},
                      {"start_frame", shot.start_frame},
                      {"end_frame", shot.end_frame},
-                     {"keyframes", keys},
-                     {"mirror_keyframes", mirror},
+                     {"keyframes", hex_list(sig.keyframe_hashes)},
+                     {"mirror_keyframes", hex_list(sig.keyframe_mirror_hashes)},
+                     {"centre_keyframes", hex_list(sig.keyframe_centre_hashes)},
+                     {"centre_mirror_keyframes", hex_list(sig.keyframe_centre_mirror_hashes)},
                      {"hist_e4", hist},
                      {"luma_e2", quantize_luma(shot.signature.mean_luma)}});
   }
@@ -125,11 +140,13 @@ VideoScan video_from_json(const json& j) {
       throw Error(fmt::format("shot {} [{}, {}) does not tile the video's {} frames", shot.index,
                               shot.start_frame, shot.end_frame, s.frames));
     expected_start = shot.end_frame;
-    for (const json& h : js.at("keyframes")) shot.signature.keyframe_hashes.push_back(parse_hex64(h.get<std::string>()));
-    for (const json& h : js.at("mirror_keyframes"))
-      shot.signature.keyframe_mirror_hashes.push_back(parse_hex64(h.get<std::string>()));
-    if (shot.signature.keyframe_hashes.size() != shot.signature.keyframe_mirror_hashes.size())
-      throw Error("keyframes and mirror_keyframes differ in length");
+    ClipSignature& sig = shot.signature;
+    const json& keys = js.at("keyframes");
+    sig.keyframe_hashes = read_hex_list(keys, keys.size(), "keyframes");
+    sig.keyframe_mirror_hashes = read_hex_list(js.at("mirror_keyframes"), keys.size(), "mirror_keyframes");
+    sig.keyframe_centre_hashes = read_hex_list(js.at("centre_keyframes"), keys.size(), "centre_keyframes");
+    sig.keyframe_centre_mirror_hashes =
+        read_hex_list(js.at("centre_mirror_keyframes"), keys.size(), "centre_mirror_keyframes");
     const json& hist = js.at("hist_e4");
     if (hist.size() != shot.signature.mean_hist.size())
       throw Error(fmt::format("hist_e4 has {} bins, expected {}", hist.size(), shot.signature.mean_hist.size()));

@@ -14,6 +14,9 @@ namespace {
 constexpr uint8_t kDarkValue = 32;
 // Lowest Canny hysteresis threshold (Sobel gradient units).
 constexpr double kMinCannyLow = 20.0;
+// A black bar's row or column: mean luma below the first, no pixel above the second.
+constexpr double kBarMeanLuma = 12.0;
+constexpr double kBarMaxLuma = 40.0;
 
 // pHash bits from the 8x8 lowest-frequency DCT coefficients: bit k is set when coefficient k exceeds the
 // median of the 63 non-DC ones. `mirror` negates odd horizontal frequencies, which is exactly the DCT of
@@ -33,6 +36,27 @@ uint64_t dct_hash(const cv::Mat& dct, bool mirror) {
   for (size_t k = 0; k < 64; ++k)
     if (c[k] > median) bits |= uint64_t{1} << k;
   return bits;
+}
+
+// True when a row or column of the frame is part of a black bar: dark on average and nowhere bright.
+bool is_bar(const cv::Mat& line) {
+  double max = 0;
+  cv::minMaxLoc(line, nullptr, &max);
+  return cv::mean(line)[0] < kBarMeanLuma && max < kBarMaxLuma;
+}
+
+// The region inside black bars on any side. Bars may cover at most a third of the frame in each direction;
+// beyond that the frame is simply dark (a night scene, a fade) and is used whole.
+cv::Rect content_box(const cv::Mat& gray) {
+  int top = 0, bottom = gray.rows, left = 0, right = gray.cols;
+  while (top < gray.rows / 3 && is_bar(gray.row(top))) ++top;
+  while (bottom > gray.rows * 2 / 3 && is_bar(gray.row(bottom - 1))) --bottom;
+  while (left < gray.cols / 3 && is_bar(gray.col(left))) ++left;
+  while (right > gray.cols * 2 / 3 && is_bar(gray.col(right - 1))) --right;
+  const bool dark = top == gray.rows / 3 || left == gray.cols / 3 || bottom == gray.rows * 2 / 3 ||
+                    right == gray.cols * 2 / 3;
+  if (dark) return {0, 0, gray.cols, gray.rows};
+  return {left, top, right - left, bottom - top};
 }
 
 void marginal_histogram(const cv::Mat& hsv, Histogram& hist) {
@@ -67,9 +91,12 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
   }
   cv::cvtColor(frame.bgr, gray_, cv::COLOR_BGR2GRAY);
   sig.mean_luma = static_cast<float>(cv::mean(gray_)[0]);
-  marginal_histogram(out.hsv, sig.hist);
 
-  cv::resize(gray_, small_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
+  // The identity descriptors (histogram, hashes, thumbnail) describe the picture inside any letterbox or
+  // pillarbox bars, so a padded or aspect-changed copy still matches its source.
+  const cv::Rect picture = content_box(gray_);
+  marginal_histogram(out.hsv(picture), sig.hist);
+  cv::resize(gray_(picture), small_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
   small_.convertTo(dct_in_, CV_32F);
   cv::Scalar mean, stddev;
   cv::meanStdDev(small_, mean, stddev);
@@ -77,6 +104,15 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
   cv::dct(dct_in_, dct_out_);
   sig.phash = dct_hash(dct_out_, false);
   sig.phash_mirror = dct_hash(dct_out_, true);
+  // The central two thirds alone: logos, captions and tickers sit near the edges, so this hash still
+  // matches when they are burned into one copy.
+  const cv::Rect centre(picture.x + picture.width / 6, picture.y + picture.height / 6, picture.width * 2 / 3,
+                        picture.height * 2 / 3);
+  cv::resize(gray_(centre), centre_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
+  centre_.convertTo(dct_in_, CV_32F);
+  cv::dct(dct_in_, dct_out_);
+  sig.phash_centre = dct_hash(dct_out_, false);
+  sig.phash_centre_mirror = dct_hash(dct_out_, true);
 
   cv::Mat thumb(kThumbSide, kThumbSide, CV_8U, sig.thumb.data());
   cv::resize(small_, thumb, thumb.size(), 0, 0, cv::INTER_AREA);
