@@ -26,6 +26,10 @@ struct GroupingOptions {
   int min_matching_keyframes = 2;
   // ...and their mean colour histograms are closer than this (0..1).
   double max_histogram_distance = 0.25;
+  // Up to this many clips every pair is compared (exact); above it, candidates come from a hash-chunk index
+  // (multi-index hashing), which finds pairs sharing an exact 21-bit chunk of some keyframe hash.
+  size_t exhaustive_max_clips = 4096;
+  int threads = 0;  // for the near-duplicate search; 0 = all cores. Results do not depend on it.
 };
 
 struct ClipRef {
@@ -62,5 +66,14 @@ struct ClipMatch {
   double histogram_distance = 1.0;
 };
 ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options);
+
+// Every matching pair (a < b, indices into `clips`), sorted. Exhaustive or indexed, as options say.
+struct NearDuplicate {
+  size_t a = 0;
+  size_t b = 0;
+  ClipMatch match;
+};
+std::vector<NearDuplicate> find_near_duplicates(const std::vector<const ClipSignature*>& clips,
+                                                const GroupingOptions& options);
 
 }  // namespace vidsplit

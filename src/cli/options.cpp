@@ -243,7 +243,9 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
                path_in(out, "errors.csv"));
     return kExitNothingUsable;
   }
-  const SplitOutcome outcome = split_scans(scans, options);
+  SplitOptions with_threads = options;
+  with_threads.grouping.threads = c.threads;
+  const SplitOutcome outcome = split_scans(scans, with_threads);
   write_split_outputs(out, scans, outcome, options, parameters);
   print_split_summary(scans, outcome, options, out, c);
   if (failed > 0) {

@@ -91,21 +91,19 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
       join({{it->second, static_cast<int>(c)}, {v, static_cast<int>(c)}, "identical-stream", 0, 0, 0.0});
   }
 
-  // Near-duplicate clips, recurring scenes included.
+  // Near-duplicate clips, recurring scenes included. All matches are found first (in parallel), then joined
+  // in pair order, so the evidence does not depend on the thread count.
   std::vector<ClipRef> clips;
+  std::vector<const ClipSignature*> signatures;
   for (size_t v = 0; v < scans.size(); ++v)
     for (const Shot& s : scans[v].shots)
-      if (s.kind == ShotKind::Shot && !s.signature.keyframe_hashes.empty()) clips.push_back({v, s.index});
-  for (size_t i = 0; i < clips.size(); ++i) {
-    const ClipSignature& a = scans[clips[i].video].shots[static_cast<size_t>(clips[i].clip)].signature;
-    for (size_t j = i + 1; j < clips.size(); ++j) {
-      if (sets.find(node(clips[i])) == sets.find(node(clips[j]))) continue;
-      const ClipSignature& b = scans[clips[j].video].shots[static_cast<size_t>(clips[j].clip)].signature;
-      const ClipMatch m = match_clips(a, b, options);
-      if (m.matched)
-        join({clips[i], clips[j], "near-duplicate", m.matched_keyframes, m.hash_distance, m.histogram_distance});
-    }
-  }
+      if (s.kind == ShotKind::Shot && !s.signature.keyframe_hashes.empty()) {
+        clips.push_back({v, s.index});
+        signatures.push_back(&s.signature);
+      }
+  for (const NearDuplicate& d : find_near_duplicates(signatures, options))
+    join({clips[d.a], clips[d.b], "near-duplicate", d.match.matched_keyframes, d.match.hash_distance,
+          d.match.histogram_distance});
 
   // Number groups in video, then clip order.
   std::map<size_t, int64_t> id_of_root;
