@@ -33,7 +33,7 @@ if [ -d "$CORPUS/actions" ]; then
     [ "$n" -gt "$SOURCES" ] && continue
     dur=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$WORK/set/x/${base}__orig.mp4")
     ff -i "$src" -r 30 -c:v mpeg4 -q:v 6 -an "$WORK/set/x/${base}__reencode.mp4"
-    ff -i "$src" -vf "scale=iw*3/2:ih,pad=iw:iw*9/16*1.4:0:(oh-ih)/2:black" "${enc[@]}" "$WORK/set/x/${base}__letterbox.mp4"
+    ff -i "$src" -vf "scale=640:360,setsar=1,pad=640:480:0:60:black" "${enc[@]}" "$WORK/set/x/${base}__letterbox.mp4"
     ff -i "$src" -vf "crop=iw*0.9:ih*0.9:iw*0.05:ih*0.05" "${enc[@]}" "$WORK/set/x/${base}__crop.mp4"
     ff -i "$src" -vf "eq=brightness=0.06:contrast=1.15:gamma=0.85" "${enc[@]}" "$WORK/set/x/${base}__color.mp4"
     ff -i "$src" -vf "drawbox=x=iw*0.75:y=ih*0.05:w=iw*0.2:h=ih*0.12:color=white:t=fill,drawbox=x=0:y=ih*0.85:w=iw:h=ih*0.15:color=black@0.7:t=fill" "${enc[@]}" "$WORK/set/x/${base}__logo.mp4"

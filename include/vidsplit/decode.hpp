@@ -14,6 +14,7 @@ struct DecoderOptions {
   int threads = 0;          // codec threads; 0 lets FFmpeg pick from the core count
   int analysis_size = 64;   // frames are scaled to analysis_size x analysis_size
   int64_t max_pixels = 0;   // refuse coded frames larger than this (0 = no limit)
+  double max_seconds = 0;   // give up on a video after this much wall-clock time decoding it (0 = no limit)
   const std::atomic<bool>* stop = nullptr;  // polled between packets; set it to abandon decoding
 };
 

@@ -67,8 +67,11 @@ po::options_description scan_options(ScanCli& s) {
        "and flashes are not cuts")
       ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
       ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
-      ("max-pixels", po::value(&s.max_pixels)->default_value(0),
-       "refuse videos whose frames exceed this many pixels (0 = no limit)")
+      ("max-pixels", po::value(&s.max_pixels)->default_value(s.max_pixels),
+       "refuse videos whose frames exceed this many pixels, an error in errors.csv (decompression bombs; "
+       "default about 16K x 8K; 0 = no limit)")
+      ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
+       "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
        "side of the square frame that signatures and detectors see; changes results");
   return d;
@@ -121,6 +124,8 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detection.adaptive_ratio = s.adaptive_ratio;
   o.detection.min_hash_change = s.min_hash_change;
   o.decoder.max_pixels = s.max_pixels;
+  o.decoder.max_seconds = s.max_seconds;
+  if (!(s.max_seconds >= 0)) throw ConfigError("--max-seconds-per-video must be >= 0");
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
   o.threads = c.threads;

@@ -30,7 +30,8 @@ struct ScanCli {
   std::optional<double> threshold;
   double min_shot = 0.5;
   std::string labels;
-  int64_t max_pixels = 0;
+  int64_t max_pixels = int64_t{1} << 27;  // ~16K x 8K: decoders hold several frames at once
+  double max_seconds = 0;
   int analysis_size = 64;
   double adaptive_ratio = 3.0;
   int min_hash_change = 12;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <mutex>
 
@@ -78,8 +79,8 @@ struct VideoDecoder::Impl {
   VideoInfo info;
   FrameTimes times;
   Hasher64 hasher;
-  bool flushed = false;  // the null packet has been sent
   bool finished = false;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   int64_t corrupt = 0;
   int64_t next_index = 0;
   int64_t last_pts = AV_NOPTS_VALUE;
@@ -241,12 +242,15 @@ struct VideoDecoder::Impl {
       }
       // The decoder wants input. After the flush packet it never says EAGAIN, so this is pre-EOF.
       if (options.stop && options.stop->load(std::memory_order_relaxed)) throw Interrupted();
+      // An endless stream, or one built to be extremely slow to decode, becomes an error, not a hang.
+      if (std::chrono::steady_clock::now() > deadline)
+        throw Error(fmt::format("gave up after {} s of decoding ({} frames; --max-seconds-per-video)",
+                                options.max_seconds, next_index));
       const int read = av_read_frame(format.get(), packet.get());
       PacketUnref unref(packet.get());
       if (read == AVERROR_EOF || (read < 0 && avio_feof(format->pb))) {
         // Enter draining mode: the decoder then returns its buffered (reordered) frames, then EOF.
         avcodec_send_packet(codec.get(), nullptr);
-        flushed = true;
         continue;
       }
       if (read < 0) fail(fmt::format("read failed after {} frames", next_index), read);
@@ -268,6 +272,10 @@ VideoDecoder::VideoDecoder(const std::string& path, const DecoderOptions& option
   if (options.analysis_size < 8) throw ConfigError("analysis size must be at least 8");
   impl_->path = path;
   impl_->options = options;
+  if (options.max_seconds > 0)
+    impl_->deadline = std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(options.max_seconds));
   impl_->open();
 }
 
