@@ -25,6 +25,9 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
 // scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}}, then one
 // line per video in video order.
 std::string scan_jsonl(const std::vector<VideoScan>& scans, const nlohmann::json& parameters);
+// One video as a scan.jsonl line (no newline), and back. parse_scan_line throws Error when malformed.
+std::string scan_line(const VideoScan& scan);
+VideoScan parse_scan_line(std::string_view line);
 // Reads a scan.jsonl. Throws Error naming the file and line. Returns the videos; `parameters` receives
 // the header's parameters.
 std::vector<VideoScan> read_scan_jsonl(const std::string& path, nlohmann::json& parameters);

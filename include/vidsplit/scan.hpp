@@ -38,6 +38,8 @@ struct ScanOptions {
   DetectorOptions detection;
   int keyframes_per_clip = 8;
   int threads = 0;  // total worker budget; 0 = all cores
+  // Reuses and fills this cache (not owned; null = no cache).
+  const class ScanCache* cache = nullptr;
   // Called after the detector has seen each frame (for --stats); only set it for single-video scans.
   std::function<void(const FrameFeatures&, const ShotDetector&)> on_frame;
 };
@@ -64,6 +66,7 @@ VideoScan scan_video(const InputVideo& input, const ScanOptions& options);
 
 struct ScanProgress {
   size_t videos_done = 0;
+  size_t videos_cached = 0;  // of those, taken from the cache
   size_t videos_total = 0;
   int64_t frames_done = 0;  // frames decoded so far, all videos
 };

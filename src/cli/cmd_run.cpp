@@ -11,11 +11,12 @@ namespace vidsplit::cli {
 int cmd_run(const Args& args) {
   CommonCli common;
   ScanCli scan;
+  CacheCli cache;
   SplitCli split;
   std::string out;
   std::vector<std::string> inputs;
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan)).add(split_options(split));
+  visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache)).add(split_options(split));
   visible.add(output_options(out));
   po::options_description hidden;
   hidden.add_options()("input", po::value(&inputs)->multitoken());
@@ -33,10 +34,12 @@ int cmd_run(const Args& args) {
   }
   if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
   if (inputs.empty()) inputs = {"sample_videos"};
-  const ScanOptions scan_options_ = to_scan_options(scan, common);
+  ScanOptions scan_options_ = to_scan_options(scan, common);
   const SplitOptions split_options_ = to_split_options(split);
   const auto found = find_inputs(inputs, scan);
   ensure_dir(out);
+  const auto scan_cache = open_cache(cache, out, scan_options_);
+  scan_options_.cache = scan_cache.get();
 
   const auto scans = scan_with_progress(found, scan_options_, common);
   write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(scan_options_)));

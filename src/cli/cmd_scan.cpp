@@ -12,10 +12,11 @@ namespace vidsplit::cli {
 int cmd_scan(const Args& args) {
   CommonCli common;
   ScanCli scan;
+  CacheCli cache;
   std::string out, shard;
   std::vector<std::string> inputs;
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan));
+  visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache));
   po::options_description output = output_options(out);
   output.add_options()("shard", po::value(&shard),
                        "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
@@ -36,13 +37,15 @@ int cmd_scan(const Args& args) {
   }
   if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
   if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
-  const ScanOptions options = to_scan_options(scan, common);
+  ScanOptions options = to_scan_options(scan, common);
   auto found = find_inputs(inputs, scan);
   if (!shard.empty()) {
     const auto [index, count] = parse_shard(shard);
     std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
   }
   ensure_dir(out);
+  const auto scan_cache = open_cache(cache, out, options);
+  options.cache = scan_cache.get();
   const auto scans = scan_with_progress(found, options, common);
   write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
   write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(options)));

@@ -93,6 +93,21 @@ po::options_description split_options(SplitCli& s) {
   return d;
 }
 
+po::options_description cache_options(CacheCli& c) {
+  po::options_description d("Cache", kLineLength, kDescriptionLength);
+  d.add_options()
+      ("cache", po::value(&c.dir), "folder of per-video scan results, keyed by file content and scan parameters "
+                                   "(default OUT/cache): reruns decode only new or changed videos")
+      ("no-cache", po::bool_switch(&c.off), "neither read nor write the cache");
+  return d;
+}
+
+std::unique_ptr<ScanCache> open_cache(const CacheCli& c, const std::string& out, const ScanOptions& options) {
+  if (c.off) return nullptr;
+  const std::string dir = c.dir.empty() ? path_in(out, "cache") : c.dir;
+  return std::make_unique<ScanCache>(dir, scan_parameters(options).dump());
+}
+
 po::options_description output_options(std::string& out) {
   po::options_description d("Output", kLineLength, kDescriptionLength);
   d.add_options()("output,o", po::value(&out), "output folder (required); created if missing");

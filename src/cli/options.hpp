@@ -2,11 +2,13 @@
 #pragma once
 
 #include "cli/commands.hpp"
+#include "vidsplit/cache.hpp"
 #include "vidsplit/outputs.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,6 +51,14 @@ po::options_description common_options(CommonCli& c);
 po::options_description scan_options(ScanCli& s);
 po::options_description split_options(SplitCli& s);
 po::options_description output_options(std::string& out);
+
+struct CacheCli {
+  std::string dir;  // empty: OUT/cache
+  bool off = false;
+};
+po::options_description cache_options(CacheCli& c);
+// The cache the options ask for (null with --no-cache), for scans written to `out`.
+std::unique_ptr<ScanCache> open_cache(const CacheCli& c, const std::string& out, const ScanOptions& options);
 
 struct Parsed {
   po::variables_map vm;

@@ -24,8 +24,9 @@ void ProgressLine::update(const ScanProgress& p) {
   } else if (p.videos_done == p.videos_total) {
     eta = "0:00";
   }
-  fmt::print(stderr, "\r\033[Kscan {}/{} videos  {} frames  {:.0f} frames/s  ETA {}", p.videos_done,
-             p.videos_total, p.frames_done, fps, eta);
+  const std::string cached = p.videos_cached > 0 ? fmt::format(" ({} cached)", p.videos_cached) : "";
+  fmt::print(stderr, "\r\033[Kscan {}/{} videos{}  {} frames  {:.0f} frames/s  ETA {}", p.videos_done,
+             p.videos_total, cached, p.frames_done, fps, eta);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -163,6 +163,18 @@ VideoScan video_from_json(const json& j) {
 
 }  // namespace
 
+std::string scan_line(const VideoScan& scan) { return video_json(scan).dump(); }
+
+VideoScan parse_scan_line(std::string_view line) {
+  try {
+    return video_from_json(json::parse(line));
+  } catch (const json::exception& e) {
+    throw Error(e.what());
+  } catch (const std::logic_error& e) {
+    throw Error(e.what());
+  }
+}
+
 std::string scan_jsonl(const std::vector<VideoScan>& scans, const json& parameters) {
   std::string out = json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump();
   out += '\n';

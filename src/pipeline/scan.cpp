@@ -1,5 +1,6 @@
 #include "vidsplit/scan.hpp"
 
+#include "vidsplit/cache.hpp"
 #include "vidsplit/error.hpp"
 
 #include <fmt/format.h>
@@ -76,8 +77,8 @@ void scan_into(VideoScan& scan, const ScanOptions& options, const std::function<
 }
 
 // A bad video becomes scan.error; only configuration errors and interruption escape.
-VideoScan scan_one(const InputVideo& input, const ScanOptions& options,
-                   const std::function<void(int64_t)>& on_frames) {
+VideoScan decode_one(const InputVideo& input, const ScanOptions& options,
+                     const std::function<void(int64_t)>& on_frames) {
   VideoScan scan;
   scan.video = input.video;
   scan.path = input.path;
@@ -95,6 +96,29 @@ VideoScan scan_one(const InputVideo& input, const ScanOptions& options,
     scan.error = fmt::format("internal error: {}", e.what());
   }
   if (!scan.ok()) scan.shots.clear();
+  return scan;
+}
+
+// decode_one behind the cache: a hit skips decoding; a fresh successful scan is stored.
+VideoScan scan_one(const InputVideo& input, const ScanOptions& options,
+                   const std::function<void(int64_t)>& on_frames, bool* cached = nullptr) {
+  if (!options.cache) return decode_one(input, options, on_frames);
+  uint64_t key = 0;
+  try {
+    key = ScanCache::file_hash(input.path);
+  } catch (const Error&) {
+    return decode_one(input, options, on_frames);  // unreadable: decoding reports why
+  }
+  if (auto hit = options.cache->find(input, key)) {
+    if (cached) *cached = true;
+    return std::move(*hit);
+  }
+  VideoScan scan = decode_one(input, options, on_frames);
+  try {
+    options.cache->store(key, scan);
+  } catch (const Error&) {
+    // A full or read-only cache disk costs speed on the next run, never this run's results.
+  }
   return scan;
 }
 
@@ -128,10 +152,11 @@ std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const 
   auto last_report = std::chrono::steady_clock::now();
   std::exception_ptr failure;  // ConfigError or Interrupted from any worker stops the run
 
-  auto report = [&](int64_t frames, bool video_done) {
+  auto report = [&](int64_t frames, bool video_done, bool cached = false) {
     std::lock_guard lock(mutex);
     status.frames_done += frames;
     if (video_done) ++status.videos_done;
+    if (cached) ++status.videos_cached;
     const auto now = std::chrono::steady_clock::now();
     if (progress && (video_done || now - last_report > std::chrono::milliseconds(500))) {
       last_report = now;
@@ -147,14 +172,15 @@ std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const 
         if (next >= inputs.size() || failure) return;
         i = next++;
       }
+      bool cached = false;
       try {
-        results[i] = scan_one(inputs[i], per_video, [&](int64_t frames) { report(frames, false); });
+        results[i] = scan_one(inputs[i], per_video, [&](int64_t frames) { report(frames, false); }, &cached);
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!failure) failure = std::current_exception();
         return;
       }
-      report(0, true);
+      report(0, true, cached);
     }
   };
 

@@ -1,0 +1,72 @@
+#include "vidsplit/cache.hpp"
+
+#include "vidsplit/error.hpp"
+#include "vidsplit/hash.hpp"
+#include "vidsplit/io.hpp"
+#include "vidsplit/outputs.hpp"
+#include "vidsplit/version.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace vidsplit {
+
+namespace fs = std::filesystem;
+
+ScanCache::ScanCache(std::string dir, const std::string& parameters)
+    : dir_(std::move(dir)), parameters_hash_(hash_string(parameters + "\n" + kVersion)) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw ConfigError(fmt::format("cannot create cache folder {}: {}", dir_, ec.message()));
+}
+
+uint64_t ScanCache::file_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  Hasher64 h;
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    h.update(buffer.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Error(fmt::format("cannot read {}: read error", path));
+  return h.digest();
+}
+
+std::string ScanCache::entry_path(uint64_t file_hash) const {
+  // Two-level layout keeps folders small for hundreds of thousands of videos.
+  const std::string name = fmt::format("{:016x}-{:016x}.json", file_hash, parameters_hash_);
+  return (fs::path(dir_) / name.substr(0, 2) / name).string();
+}
+
+std::optional<VideoScan> ScanCache::find(const InputVideo& input, uint64_t file_hash) const {
+  const std::string path = entry_path(file_hash);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  try {
+    VideoScan scan = parse_scan_line(read_file(path));
+    if (!scan.ok()) return std::nullopt;
+    scan.video = input.video;
+    scan.path = input.path;
+    scan.label = input.label;
+    return scan;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+void ScanCache::store(uint64_t file_hash, const VideoScan& scan) const {
+  if (!scan.ok()) return;
+  const std::string path = entry_path(file_hash);
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) throw Error(fmt::format("cannot create cache folder {}: {}", fs::path(path).parent_path().string(), ec.message()));
+  write_file_atomic(path, scan_line(scan));
+}
+
+}  // namespace vidsplit

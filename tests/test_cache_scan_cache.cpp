@@ -1,0 +1,79 @@
+#include "support.hpp"
+#include "vidsplit/cache.hpp"
+#include "vidsplit/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+using namespace vidsplit;
+namespace fs = std::filesystem;
+
+namespace {
+
+int run_cli(const std::string& args) {
+  const int status = std::system((std::string(VIDSPLIT_BINARY) + " " + args + " > /dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<fs::path> entries(const fs::path& cache) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(cache))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("vidsplit::ScanCache") {
+  test::TempDir dir;
+  const std::string video = test::sample("run/run_aba.mp4");
+  const InputVideo input{"run/run_aba.mp4", video, "run"};
+  ScanCache cache(dir / "cache", "params-1");
+  const uint64_t key = ScanCache::file_hash(video);
+  CHECK_FALSE(cache.find(input, key).has_value());
+
+  ScanOptions options;
+  const VideoScan fresh = scan_video(input, options);
+  cache.store(key, fresh);
+  const auto hit = cache.find({"renamed.mp4", "/elsewhere/renamed.mp4", "other"}, key);
+  REQUIRE(hit.has_value());
+  CHECK(hit->video == "renamed.mp4");  // relabelled with the new input
+  CHECK(hit->label == "other");
+  CHECK(hit->frames == fresh.frames);
+  REQUIRE(hit->shots.size() == fresh.shots.size());
+  for (size_t i = 0; i < fresh.shots.size(); ++i) {
+    CHECK(hit->shots[i].end_frame == fresh.shots[i].end_frame);
+    CHECK(hit->shots[i].signature.keyframe_hashes == fresh.shots[i].signature.keyframe_hashes);
+  }
+  // Other parameters never see this entry; a failed scan is not stored.
+  CHECK_FALSE(ScanCache(dir / "cache", "params-2").find(input, key).has_value());
+  VideoScan failed = fresh;
+  failed.error = "gave up";
+  cache.store(ScanCache::file_hash(test::sample("run/run_vfr.mp4")), failed);
+  CHECK(entries(dir.path() / "cache").size() == 1);
+  CHECK_THROWS_AS(ScanCache::file_hash(dir / "missing.mp4"), Error);
+}
+
+TEST_CASE("vidsplit run: a rerun from the cache gives byte-identical outputs, and damaged entries are ignored") {
+  test::TempDir dir;
+  const std::string out = dir / "out";
+  REQUIRE(run_cli("run '" + test::samples().string() + "' -o '" + out + "' -q --unit clip") == 0);
+  const std::string clips = read_file(out + "/clips.csv");
+  const std::string summary = read_file(out + "/summary.json");
+  const std::string scan = read_file(out + "/scan.jsonl");
+  const auto cached = entries(fs::path(out) / "cache");
+  CHECK(cached.size() == 13);  // one per sample video
+
+  write_file_atomic(cached.front().string(), "{ damaged");
+  REQUIRE(run_cli("run '" + test::samples().string() + "' -o '" + out + "' -q --unit clip") == 0);
+  CHECK(read_file(out + "/clips.csv") == clips);
+  CHECK(read_file(out + "/summary.json") == summary);
+  CHECK(read_file(out + "/scan.jsonl") == scan);
+  CHECK(read_file(cached.front().string()) != "{ damaged");  // rewritten by the rescan
+
+  REQUIRE(run_cli("run '" + test::samples().string() + "' -o '" + (dir / "nocache") + "' -q --unit clip --no-cache") == 0);
+  CHECK_FALSE(fs::exists(dir.path() / "nocache" / "cache"));
+  CHECK(read_file(dir / "nocache/clips.csv") == clips);
+}
