@@ -6,7 +6,7 @@
 # leakage group:
 #   reencode.mp4   MPEG-4 Part 2 at 30 fps and a low bitrate (other codec, bitrate and frame rate)
 #   resize.mp4     224x168, then letterboxed to 224x224 with black bars (resize + aspect change + pad)
-#   crop.mp4       10% cropped off the left and top, scaled back to 160x120
+#   crop.mp4       10% cropped (5% off each side), scaled back to 160x120
 #   color.mp4      brightness +0.08, contrast 1.2, gamma 0.8 (eq filter)
 #   logo.mp4       a white box "logo" and a dark caption band burned in (drawbox; no fonts needed)
 #   flip.mp4       mirrored left-right
@@ -29,7 +29,7 @@ ff() { ffmpeg -v error -y "$@"; }
 ff -f lavfi -i "$(scene -0.743643887037151 0.131825904205330 64x48 0)" "${x264[@]}" "$OUT/base.mp4"
 ff -i "$OUT/base.mp4" -r 30 -c:v mpeg4 -q:v 14 -fflags +bitexact -flags:v +bitexact -map_metadata -1 -an "$OUT/reencode.mp4"
 ff -i "$OUT/base.mp4" -vf "scale=224:168,pad=224:224:0:28:black" "${x264[@]}" "$OUT/resize.mp4"
-ff -i "$OUT/base.mp4" -vf "crop=iw*0.9:ih*0.9:iw*0.1:ih*0.1,scale=160:120" "${x264[@]}" "$OUT/crop.mp4"
+ff -i "$OUT/base.mp4" -vf "crop=iw*0.9:ih*0.9:iw*0.05:ih*0.05,scale=160:120" "${x264[@]}" "$OUT/crop.mp4"
 ff -i "$OUT/base.mp4" -vf "eq=brightness=0.08:contrast=1.2:gamma=0.8" "${x264[@]}" "$OUT/color.mp4"
 ff -i "$OUT/base.mp4" -vf "drawbox=x=120:y=8:w=30:h=18:color=white:t=fill,drawbox=x=0:y=100:w=160:h=20:color=black@0.7:t=fill" "${x264[@]}" "$OUT/logo.mp4"
 ff -i "$OUT/base.mp4" -vf hflip "${x264[@]}" "$OUT/flip.mp4"

@@ -23,6 +23,7 @@ bool grouped_with_base(const std::string& other) {
 TEST_CASE("groups: transformed copies join their source") {
   SUBCASE("re-encoded with another codec, bitrate and frame rate") { CHECK(grouped_with_base("reencode.mp4")); }
   SUBCASE("resized to another aspect ratio with letterbox bars") { CHECK(grouped_with_base("resize.mp4")); }
+  SUBCASE("cropped by 10% (5% off each side)") { CHECK(grouped_with_base("crop.mp4")); }
   SUBCASE("brightness, contrast and gamma shifted") { CHECK(grouped_with_base("color.mp4")); }
   SUBCASE("logo and caption band burned in") { CHECK(grouped_with_base("logo.mp4")); }
   SUBCASE("mirrored left-right") { CHECK(grouped_with_base("flip.mp4")); }
