@@ -12,7 +12,12 @@
 
 namespace {
 
-extern "C" void on_signal(int) { vidsplit::cli::stop_flag().store(true); }
+// The first Ctrl-C or SIGTERM asks the decoders to stop at their next packet, so the run ends within a
+// second with consistent outputs; a second one kills the process at once.
+extern "C" void on_signal(int signal) {
+  vidsplit::cli::stop_flag().store(true);
+  std::signal(signal, SIG_DFL);
+}
 
 }  // namespace
 
@@ -51,7 +56,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "vidsplit {}: error: {}\n", command, e.what());
     return kExitUsage;
   } catch (const vidsplit::Interrupted&) {
-    fmt::print(stderr, "vidsplit {}: interrupted; no outputs were replaced\n", command);
+    fmt::print(stderr, "vidsplit {}: interrupted; no outputs were replaced\n", command);  // details printed above
     return kExitInterrupted;
   } catch (const std::exception& e) {
     fmt::print(stderr, "vidsplit {}: error: {}\n", command, e.what());

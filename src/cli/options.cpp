@@ -198,10 +198,27 @@ std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const
 std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options,
                                           const CommonCli& c) {
   ProgressLine line(!c.quiet);
-  auto scans = scan_videos(inputs, options, [&](const ScanProgress& p) { line.update(p); });
-  line.finish();
-  if (stop_flag().load()) throw Interrupted();
-  return scans;
+  ScanProgress last;
+  last.videos_total = inputs.size();
+  auto note = [&] {
+    line.finish();
+    fmt::print(stderr, "vidsplit: interrupted after {} of {} videos; {}\n", last.videos_done, last.videos_total,
+               options.cache ? fmt::format("their scans are kept in {}: rerun the same command to continue",
+                                           options.cache->dir())
+                             : std::string("no outputs were written"));
+  };
+  try {
+    auto scans = scan_videos(inputs, options, [&](const ScanProgress& p) {
+      last = p;
+      line.update(p);
+    });
+    line.finish();
+    if (stop_flag().load()) throw Interrupted();
+    return scans;
+  } catch (const Interrupted&) {
+    note();
+    throw;
+  }
 }
 
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c) {
