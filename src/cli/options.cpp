@@ -70,6 +70,9 @@ po::options_description scan_options(ScanCli& s) {
       ("max-pixels", po::value(&s.max_pixels)->default_value(s.max_pixels),
        "refuse videos whose frames exceed this many pixels, an error in errors.csv (decompression bombs; "
        "default about 16K x 8K; 0 = no limit)")
+      ("speed", po::value(&s.speed)->default_value("normal"),
+       "normal, or fast: skip the codecs' in-loop deblocking filter (same frames and timestamps, slightly "
+       "blockier pictures; changes scores a little)")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
@@ -140,6 +143,9 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detection.min_hash_change = s.min_hash_change;
   o.decoder.max_pixels = s.max_pixels;
   o.decoder.max_seconds = s.max_seconds;
+  if (s.speed != "normal" && s.speed != "fast")
+    throw ConfigError(fmt::format("--speed must be 'normal' or 'fast', not '{}'", s.speed));
+  o.decoder.fast = s.speed == "fast";
   if (!(s.max_seconds >= 0)) throw ConfigError("--max-seconds-per-video must be >= 0");
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
@@ -159,6 +165,7 @@ json scan_parameters(const ScanOptions& o) {
           {"adaptive_ratio", o.detection.adaptive_ratio},
           {"min_hash_change", o.detection.min_hash_change},
           {"analysis_size", o.decoder.analysis_size},
+          {"speed", o.decoder.fast ? "fast" : "normal"},
           {"keyframes_per_clip", o.keyframes_per_clip}};
 }
 

@@ -34,6 +34,7 @@ struct ScanCli {
   std::string labels;
   int64_t max_pixels = int64_t{1} << 27;  // ~16K x 8K: decoders hold several frames at once
   double max_seconds = 0;
+  std::string speed = "normal";
   int analysis_size = 64;
   double adaptive_ratio = 3.0;
   int min_hash_change = 12;

@@ -121,6 +121,10 @@ struct VideoDecoder::Impl {
     codec->pkt_timebase = stream->time_base;
     codec->thread_count = options.threads;
     codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    if (options.fast) {
+      codec->skip_loop_filter = AVDISCARD_ALL;
+      codec->flags2 |= AV_CODEC_FLAG2_FAST;  // allow non-spec-compliant speedups (e.g. H.264 chroma MC)
+    }
     if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0) fail("cannot open decoder", r);
 
     info.codec = decoder->name;
