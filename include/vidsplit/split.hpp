@@ -5,6 +5,8 @@
 #include "vidsplit/groups.hpp"
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +25,8 @@ std::vector<SplitRatio> parse_ratios(std::string_view spec);
 // One group to place: its weight per label (labels are indices into SplitProblem::labels).
 struct SplitItem {
   std::vector<std::pair<int, double>> weight_by_label;
-  uint64_t key = 0;  // content-derived identity, for seeded tie-breaks
+  uint64_t key = 0;  // content-derived identity, for seeded tie-breaks and --stable
+  int fixed_split = -1;  // >= 0: already placed (--keep, --stable); the solver counts it but never moves it
   double total() const;
   int main_label() const;  // the label with the most weight (lowest index on ties)
 };
@@ -33,6 +36,10 @@ struct SplitProblem {
   std::vector<SplitItem> items;
   std::vector<SplitRatio> ratios;
   uint64_t seed = 0;
+  // Every class gets at least this many groups (counted by their main label) in every split, when it has
+  // at least min_per_class x splits groups; classes with fewer are named in a warning.
+  int min_per_class = 0;
+  std::vector<std::string> warnings;  // found while building the problem (e.g. --keep conflicts)
 };
 
 struct SplitSolution {
@@ -44,7 +51,32 @@ struct SplitSolution {
 
 // Greedy placement (large groups first, seeded order among similar sizes) followed by local search with
 // moves and swaps, minimising the summed per-class and overall deviations from the ratios. Deterministic.
+// Items with fixed_split keep it. The --min-per-class floor is reached by a repair step after the greedy
+// pass and then kept by the local search. Warnings name classes whose ratios cannot be met.
 SplitSolution solve_split(const SplitProblem& problem);
+
+// --stable: the split of a group from a hash of its content key and the seed alone, bucketed by the
+// cumulative ratios, so adding videos never moves a group that was there before.
+int stable_split(uint64_t key, uint64_t seed, const std::vector<SplitRatio>& ratios);
+
+// What a group weighs (--balance-by): decoded frames, seconds, or clips (shots; transitions weigh 0).
+enum class BalanceBy { Frames, Seconds, Clips };
+BalanceBy parse_balance_by(std::string_view text);  // throws ConfigError
+std::string_view to_string(BalanceBy by);
+
+// --keep: an earlier clips.csv. Its non-excluded rows pin the groups they overlap to their split.
+struct KeptRow {
+  int64_t start_frame = 0;
+  int64_t end_frame = 0;
+  std::string split;
+};
+struct KeptSplit {
+  std::string source;                                   // the file, for messages
+  std::map<std::string, std::vector<KeptRow>> by_video;  // video id -> its rows, in file order
+};
+// Reads clips.csv (columns video,start_frame,end_frame,split at least). Throws ConfigError naming the
+// file and line.
+KeptSplit read_kept_split(const std::string& path);
 
 // ---- Manifest ----
 
@@ -72,6 +104,11 @@ struct SplitOptions {
   uint64_t seed = 0;
   double guard_seconds = 0.0;  // clip unit only
   GroupingOptions grouping;
+  BalanceBy balance_by = BalanceBy::Frames;
+  int min_per_class = 1;
+  bool stable = false;
+  std::optional<KeptSplit> keep;
+  int folds = 0;  // > 0: ratios are fold0..fold<K-1>, and clips.csv gets a `fold` column
 };
 
 struct SplitOutcome {

@@ -86,7 +86,21 @@ po::options_description split_options(SplitCli& s) {
       ("guard", po::value(&s.guard)->default_value(0.0),
        "clip unit only: seconds cut out as `guard` rows on both sides of every train/val boundary")
       ("group-threshold", po::value(&s.group_threshold)->default_value(10),
-       "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates");
+       "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates")
+      ("balance-by", po::value(&s.balance_by)->default_value("frames"),
+       "what the ratios measure: frames, seconds or clips (shots), overall and per class")
+      ("min-per-class", po::value(&s.min_per_class)->default_value(1),
+       "every class gets at least N groups in every split when it has N x splits groups (else a warning "
+       "names it); 0 = no floor")
+      ("folds", po::value(&s.folds)->default_value(0),
+       "K >= 2: K equal folds instead of --ratios; split is fold0..fold<K-1> and clips.csv gets a `fold` "
+       "column (for fold i, validate on fold == i, train on the rest), e.g. --folds 5")
+      ("stable", po::bool_switch(&s.stable),
+       "each group's split comes from a hash of its content (video stream hash) and --seed, so adding "
+       "videos never moves existing ones; balance is statistical only")
+      ("keep", po::value(&s.keep),
+       "OLD/clips.csv of an earlier split: its videos keep their splits (and pull new near-duplicates with "
+       "them); only new videos are placed, e.g. --keep v1/clips.csv");
   return d;
 }
 
@@ -153,6 +167,18 @@ SplitOptions to_split_options(const SplitCli& s) {
   if (s.guard > 0 && o.grouping.unit != Unit::Clip)
     throw ConfigError("--guard applies only with --unit clip (whole videos have no boundaries to guard)");
   if (s.group_threshold < 0 || s.group_threshold > 32) throw ConfigError("--group-threshold must be 0..32");
+  o.balance_by = parse_balance_by(s.balance_by);
+  if (s.min_per_class < 0) throw ConfigError("--min-per-class must be >= 0");
+  o.min_per_class = s.min_per_class;
+  if (s.folds == 1 || s.folds < 0 || s.folds > 100) throw ConfigError("--folds must be 2..100 (or 0 for --ratios)");
+  if (s.folds > 0) {
+    if (s.ratios != "train=0.8,val=0.2") throw ConfigError("give --ratios or --folds, not both");
+    o.folds = s.folds;
+    o.ratios.clear();
+    for (int k = 0; k < s.folds; ++k) o.ratios.push_back({fmt::format("fold{}", k), 1.0 / s.folds});
+  }
+  o.stable = s.stable;
+  if (!s.keep.empty()) o.keep = read_kept_split(s.keep);
   return o;
 }
 
@@ -163,7 +189,12 @@ json split_parameters(const SplitOptions& o) {
           {"unit", to_string(o.grouping.unit)},
           {"seed", o.seed},
           {"guard_seconds", o.guard_seconds},
-          {"group_threshold", o.grouping.hash_threshold}};
+          {"group_threshold", o.grouping.hash_threshold},
+          {"balance_by", to_string(o.balance_by)},
+          {"min_per_class", o.min_per_class},
+          {"folds", o.folds},
+          {"stable", o.stable},
+          {"keep", o.keep ? json(o.keep->source) : json(nullptr)}};
 }
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s) {

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -73,6 +75,41 @@ struct Tally {
 
 double rounded(double v) { return std::round(v * 1e6) / 1e6; }
 
+// How far the achieved fractions are from the targets: the largest overall deviation, and the mean over
+// classes of each class's largest deviation.
+json deviation_json(const SplitOutcome& outcome, const SplitOptions& options) {
+  double overall = 0.0, class_sum = 0.0;
+  const auto& sol = outcome.solution;
+  for (size_t s = 0; s < options.ratios.size() && s < sol.overall_fraction.size(); ++s)
+    overall = std::max(overall, std::fabs(sol.overall_fraction[s] - options.ratios[s].fraction));
+  for (const auto& fractions : sol.label_fraction) {
+    double worst = 0.0;
+    for (size_t s = 0; s < options.ratios.size() && s < fractions.size(); ++s)
+      worst = std::max(worst, std::fabs(fractions[s] - options.ratios[s].fraction));
+    class_sum += worst;
+  }
+  const double mean_class = sol.label_fraction.empty() ? 0.0 : class_sum / static_cast<double>(sol.label_fraction.size());
+  return {{"overall", rounded(overall)}, {"mean_class", rounded(mean_class)}};
+}
+
+// clips.csv with a trailing `fold` column (--folds): the fold index, -1 on excluded rows.
+std::string fold_clips_csv(const std::vector<ManifestRow>& rows, const SplitOptions& options) {
+  std::string out;
+  CsvRow header = kClipsColumns;
+  header.push_back("fold");
+  append_csv_row(out, header);
+  for (const ManifestRow& r : rows) {
+    int fold = -1;
+    for (size_t s = 0; s < options.ratios.size(); ++s)
+      if (options.ratios[s].name == r.split) fold = static_cast<int>(s);
+    append_csv_row(out, {r.video, std::to_string(r.clip), std::string(to_string(r.kind)),
+                         std::to_string(r.start_frame), std::to_string(r.end_frame), format_seconds(r.start_sec),
+                         format_seconds(r.end_sec), r.label, std::to_string(r.group), r.split,
+                         std::to_string(fold)});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
@@ -119,7 +156,8 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                   {"parameters", parameters},
                   {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}}},
                   {"groups", outcome.grouping.group_count},
-                  {"balance_by", "frames"},
+                  {"balance_by", std::string(to_string(options.balance_by))},
+                  {"deviation", deviation_json(outcome, options)},
                   {"splits", splits},
                   {"classes", classes},
                   {"warnings", outcome.solution.warnings},
@@ -137,7 +175,8 @@ void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& s
   write_file_atomic((out / "errors.csv").string(), errors_csv(scans));
   write_file_atomic((out / "group_evidence.csv").string(), group_evidence_csv(scans, outcome.grouping));
   write_file_atomic((out / "summary.json").string(), summary_json(scans, outcome, options, parameters));
-  write_file_atomic((out / "clips.csv").string(), clips_csv(outcome.rows));
+  write_file_atomic((out / "clips.csv").string(),
+                    options.folds > 0 ? fold_clips_csv(outcome.rows, options) : clips_csv(outcome.rows));
 }
 
 }  // namespace vidsplit
