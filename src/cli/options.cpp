@@ -29,13 +29,15 @@ Usage:
   vidsplit split SCAN.jsonl -o OUT [options]  group + split from an earlier scan
   vidsplit shots VIDEO [options]              shot list of one video as CSV on stdout
   vidsplit merge SCAN.jsonl... -o OUT         combine shard scans (scan --shard I/N) into OUT/scan.jsonl
+  vidsplit audit SPLIT -o OUT                 check an existing split for leaks -> OUT/leaks.csv (exit 4 on leaks)
   vidsplit --help | --version                 and `vidsplit COMMAND --help` for each command
 
 INPUT is a video file or a folder, read recursively; a video's label is its parent folder's name
 (root/<label>/<file>) unless --labels FILE.csv gives it.
 
 Exit codes: 0 all inputs processed; 3 outputs written but some inputs failed (OUT/errors.csv);
-2 bad command line or configuration; 1 nothing usable could be produced; 130 interrupted.
+2 bad command line or configuration; 1 nothing usable could be produced; 130 interrupted;
+4 `audit` found more leaks than --max-leaks.
 
 Example:
   vidsplit run datasets/ucf_subset -o out --ratios train=0.7,val=0.15,test=0.15 --unit clip --guard 0.5
