@@ -99,6 +99,32 @@ struct ManifestRow {
   std::string split;
 };
 
+// --segments: annotated action segments, the units to split instead of whole groups.
+struct Segment {
+  std::string video;  // as in the file: a video id, or (ActivityNet) a name matched against file stems
+  double start_sec = 0.0;
+  double end_sec = 0.0;
+  std::string label;
+  size_t line = 0;  // where it came from, for messages (CSV line; JSON: 0)
+};
+// FILE.csv with columns video,start_sec,end_sec,label, or an ActivityNet-style JSON
+// ({"database": {"<video>": {"annotations": [{"segment": [start, end], "label": "..."}]}}}). Throws
+// ConfigError naming the file (and line) on a malformed file or a segment with end <= start.
+std::vector<Segment> read_segments(const std::string& path);
+
+// One manifest row per segment (OUT/segments.csv).
+struct SegmentRow {
+  std::string video;      // the scanned video's id
+  int segment = 0;        // index among the video's segments, in time order
+  double start_sec = 0.0; // as annotated
+  double end_sec = 0.0;
+  int64_t start_frame = 0;  // decoded frames whose time is in [start_sec, end_sec)
+  int64_t end_frame = 0;
+  std::string label;
+  int64_t group = kNoGroup;
+  std::string split;
+};
+
 struct SplitOptions {
   std::vector<SplitRatio> ratios;
   uint64_t seed = 0;
@@ -109,6 +135,9 @@ struct SplitOptions {
   bool stable = false;
   std::optional<KeptSplit> keep;
   int folds = 0;  // > 0: ratios are fold0..fold<K-1>, and clips.csv gets a `fold` column
+  // Non-empty: each segment joins the groups of the shots it overlaps, groups are weighted by their
+  // segments (per segment label), and SplitOutcome::segment_rows is filled.
+  std::vector<Segment> segments;
 };
 
 struct SplitOutcome {
@@ -117,6 +146,7 @@ struct SplitOutcome {
   SplitProblem problem;
   SplitSolution solution;
   std::vector<int> split_of_group;  // index into ratios, per group id
+  std::vector<SegmentRow> segment_rows;  // --segments: in video order, then time order
 };
 
 // Groups, splits and lays out the manifest rows of every usable video, in video order.

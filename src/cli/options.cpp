@@ -102,7 +102,10 @@ po::options_description split_options(SplitCli& s) {
        "videos never moves existing ones; balance is statistical only")
       ("keep", po::value(&s.keep),
        "OLD/clips.csv of an earlier split: its videos keep their splits (and pull new near-duplicates with "
-       "them); only new videos are placed, e.g. --keep v1/clips.csv");
+       "them); only new videos are placed, e.g. --keep v1/clips.csv")
+      ("segments", po::value(&s.segments),
+       "annotated segments to split instead of videos: a CSV (video,start_sec,end_sec,label) or an ActivityNet "
+       "JSON; each joins the groups of the shots it overlaps; writes OUT/segments.csv, e.g. --segments ann.csv");
   return d;
 }
 
@@ -181,6 +184,10 @@ SplitOptions to_split_options(const SplitCli& s) {
   }
   o.stable = s.stable;
   if (!s.keep.empty()) o.keep = read_kept_split(s.keep);
+  if (!s.segments.empty()) {
+    o.segments = read_segments(s.segments);
+    if (o.segments.empty()) throw ConfigError(fmt::format("{}: holds no segments", s.segments));
+  }
   return o;
 }
 
@@ -196,7 +203,8 @@ json split_parameters(const SplitOptions& o) {
           {"min_per_class", o.min_per_class},
           {"folds", o.folds},
           {"stable", o.stable},
-          {"keep", o.keep ? json(o.keep->source) : json(nullptr)}};
+          {"keep", o.keep ? json(o.keep->source) : json(nullptr)},
+          {"segments", o.segments.size()}};
 }
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s) {

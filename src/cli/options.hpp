@@ -47,6 +47,7 @@ struct SplitCli {
   int folds = 0;
   bool stable = false;
   std::string keep;
+  std::string segments;
 };
 
 po::options_description common_options(CommonCli& c);

@@ -31,6 +31,16 @@ std::string clips_csv(const std::vector<ManifestRow>& rows) {
   return out;
 }
 
+std::string segments_csv(const std::vector<SegmentRow>& rows) {
+  std::string out;
+  append_csv_row(out, {"video", "segment", "start_sec", "end_sec", "start_frame", "end_frame", "label", "group", "split"});
+  for (const SegmentRow& r : rows)
+    append_csv_row(out, {r.video, std::to_string(r.segment), format_seconds(r.start_sec), format_seconds(r.end_sec),
+                         std::to_string(r.start_frame), std::to_string(r.end_frame), r.label, std::to_string(r.group),
+                         r.split});
+  return out;
+}
+
 std::string errors_csv(const std::vector<VideoScan>& scans) {
   std::string out;
   append_csv_row(out, {"video", "error"});
@@ -90,6 +100,25 @@ json deviation_json(const SplitOutcome& outcome, const SplitOptions& options) {
   }
   const double mean_class = sol.label_fraction.empty() ? 0.0 : class_sum / static_cast<double>(sol.label_fraction.size());
   return {{"overall", rounded(overall)}, {"mean_class", rounded(mean_class)}};
+}
+
+// --segments: per split, the segments and their seconds, in total and per segment label; null without.
+json segments_json(const SplitOutcome& outcome, const SplitOptions& options) {
+  if (options.segments.empty()) return nullptr;
+  json out = json::object();
+  for (const auto& ratio : options.ratios) {
+    int64_t count = 0;
+    double seconds = 0.0;
+    std::map<std::string, int64_t> per_label;
+    for (const SegmentRow& r : outcome.segment_rows) {
+      if (r.split != ratio.name) continue;
+      ++count;
+      seconds += r.end_sec - r.start_sec;
+      ++per_label[r.label];
+    }
+    out[ratio.name] = {{"segments", count}, {"seconds", rounded(seconds)}, {"by_label", per_label}};
+  }
+  return out;
 }
 
 // clips.csv with a trailing `fold` column (--folds): the fold index, -1 on excluded rows.
@@ -161,6 +190,7 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                   {"splits", splits},
                   {"classes", classes},
                   {"warnings", outcome.solution.warnings},
+                  {"segments", segments_json(outcome, options)},
                   {"failures", failures}};
   return summary.dump(2) + "\n";
 }
@@ -175,6 +205,7 @@ void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& s
   write_file_atomic((out / "errors.csv").string(), errors_csv(scans));
   write_file_atomic((out / "group_evidence.csv").string(), group_evidence_csv(scans, outcome.grouping));
   write_file_atomic((out / "summary.json").string(), summary_json(scans, outcome, options, parameters));
+  if (!options.segments.empty()) write_file_atomic((out / "segments.csv").string(), segments_csv(outcome.segment_rows));
   write_file_atomic((out / "clips.csv").string(),
                     options.folds > 0 ? fold_clips_csv(outcome.rows, options) : clips_csv(outcome.rows));
 }
