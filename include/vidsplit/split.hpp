@@ -78,6 +78,11 @@ struct KeptSplit {
 // file and line.
 KeptSplit read_kept_split(const std::string& path);
 
+// `vidsplit assign`: a problem from a table of precomputed groups, one `group,label,weight` row per group and
+// label (a group may have several). Group names are kept in order of first appearance in `group_names`.
+// Throws ConfigError naming the file and line.
+SplitProblem read_group_table(const std::string& path, std::vector<std::string>& group_names);
+
 // ---- Manifest ----
 
 enum class RowKind { Shot, Transition, Guard };

@@ -26,6 +26,7 @@ int cmd_split(const Args& args);
 int cmd_shots(const Args& args);
 int cmd_merge(const Args& args);
 int cmd_audit(const Args& args);
+int cmd_assign(const Args& args);
 
 std::string main_usage();
 

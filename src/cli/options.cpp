@@ -30,6 +30,7 @@ Usage:
   vidsplit shots VIDEO [options]              shot list of one video as CSV on stdout
   vidsplit merge SCAN.jsonl... -o OUT         combine shard scans (scan --shard I/N) into OUT/scan.jsonl
   vidsplit audit SPLIT -o OUT                 check an existing split for leaks -> OUT/leaks.csv (exit 4 on leaks)
+  vidsplit assign GROUPS.csv -o OUT           the split solver alone, on groups made elsewhere
   vidsplit --help | --version                 and `vidsplit COMMAND --help` for each command
 
 INPUT is a video file or a folder, read recursively; a video's label is its parent folder's name
