@@ -170,3 +170,19 @@ TEST_CASE("vidsplit::write_split_outputs: --folds") {
   CHECK(rows_per_fold.size() == 4);
   for (size_t k = 0; k < 4; ++k) CHECK(out.solution.overall_fraction[k] == doctest::Approx(0.25).epsilon(0.02));
 }
+
+TEST_CASE("vidsplit::summary_json: achieved fractions, balance_by, deviation") {
+  SplitOptions options;
+  options.ratios = {{"train", 0.8}, {"val", 0.2}};
+  options.balance_by = BalanceBy::Clips;
+  const std::vector<VideoScan> scans = corpus_of(0, 10);  // 10 one-clip videos: exactly 8 / 2 by clips
+  const SplitOutcome out = split_scans(scans, options);
+  const auto j = nlohmann::json::parse(summary_json(scans, out, options, nlohmann::json::object()));
+  CHECK(j["balance_by"] == "clips");
+  CHECK(j["splits"]["train"]["achieved"].get<double>() == doctest::Approx(0.8));
+  CHECK(j["splits"]["val"]["clips"].get<int>() == 2);
+  CHECK(j["classes"]["a"]["val"]["achieved"].get<double>() == doctest::Approx(0.2));
+  CHECK(j["deviation"]["overall"].get<double>() == doctest::Approx(0.0));
+  CHECK(j["deviation"]["mean_class"].get<double>() == doctest::Approx(0.0));
+  CHECK(j["segments"].is_null());
+}

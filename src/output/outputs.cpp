@@ -165,6 +165,12 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
     json c = json::object();
     for (size_t s = 0; s < options.ratios.size(); ++s) {
       json j = by_class[label][options.ratios[s].name].to_json();
+      if (!options.segments.empty()) {
+        // Classes are segment labels here: count segments, not the clip rows of videos labelled alike.
+        int64_t n = 0;
+        for (const SegmentRow& r : outcome.segment_rows) n += r.label == label && r.split == options.ratios[s].name;
+        j = {{"segments", n}};
+      }
       j["achieved"] = rounded(outcome.solution.label_fraction[l][s]);
       c[options.ratios[s].name] = j;
     }
