@@ -16,6 +16,8 @@ inline const std::vector<std::string> kClipsColumns = {"video", "clip", "kind", 
 std::string format_seconds(double seconds);  // fixed, 6 decimals
 
 std::string clips_csv(const std::vector<ManifestRow>& rows);
+// OUT/segments.csv (--segments): video,segment,start_sec,end_sec,start_frame,end_frame,label,group,split
+std::string segments_csv(const std::vector<SegmentRow>& rows);
 std::string errors_csv(const std::vector<VideoScan>& scans);
 std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Grouping& grouping);
 // The parameters object is stored as given (it must not hold anything run-dependent such as threads).

@@ -12,6 +12,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitNothingUsable = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitSomeFailed = 3;
+inline constexpr int kExitLeaks = 4;  // audit: more leaks than --max-leaks
 inline constexpr int kExitInterrupted = 130;
 
 using Args = std::vector<std::string>;
@@ -24,6 +25,8 @@ int cmd_scan(const Args& args);
 int cmd_split(const Args& args);
 int cmd_shots(const Args& args);
 int cmd_merge(const Args& args);
+int cmd_audit(const Args& args);
+int cmd_assign(const Args& args);
 
 std::string main_usage();
 

@@ -29,13 +29,16 @@ Usage:
   vidsplit split SCAN.jsonl -o OUT [options]  group + split from an earlier scan
   vidsplit shots VIDEO [options]              shot list of one video as CSV on stdout
   vidsplit merge SCAN.jsonl... -o OUT         combine shard scans (scan --shard I/N) into OUT/scan.jsonl
+  vidsplit audit SPLIT -o OUT                 check an existing split for leaks -> OUT/leaks.csv (exit 4 on leaks)
+  vidsplit assign GROUPS.csv -o OUT           the split solver alone, on groups made elsewhere
   vidsplit --help | --version                 and `vidsplit COMMAND --help` for each command
 
 INPUT is a video file or a folder, read recursively; a video's label is its parent folder's name
 (root/<label>/<file>) unless --labels FILE.csv gives it.
 
 Exit codes: 0 all inputs processed; 3 outputs written but some inputs failed (OUT/errors.csv);
-2 bad command line or configuration; 1 nothing usable could be produced; 130 interrupted.
+2 bad command line or configuration; 1 nothing usable could be produced; 130 interrupted;
+4 `audit` found more leaks than --max-leaks.
 
 Example:
   vidsplit run datasets/ucf_subset -o out --ratios train=0.7,val=0.15,test=0.15 --unit clip --guard 0.5
@@ -92,7 +95,24 @@ po::options_description split_options(SplitCli& s) {
       ("guard", po::value(&s.guard)->default_value(0.0),
        "clip unit only: seconds cut out as `guard` rows on both sides of every train/val boundary")
       ("group-threshold", po::value(&s.group_threshold)->default_value(10),
-       "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates");
+       "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates")
+      ("balance-by", po::value(&s.balance_by)->default_value("frames"),
+       "what the ratios measure: frames, seconds or clips (shots), overall and per class")
+      ("min-per-class", po::value(&s.min_per_class)->default_value(1),
+       "every class gets at least N groups in every split when it has N x splits groups (else a warning "
+       "names it); 0 = no floor")
+      ("folds", po::value(&s.folds)->default_value(0),
+       "K >= 2: K equal folds instead of --ratios; split is fold0..fold<K-1> and clips.csv gets a `fold` "
+       "column (for fold i, validate on fold == i, train on the rest), e.g. --folds 5")
+      ("stable", po::bool_switch(&s.stable),
+       "each group's split comes from a hash of its content (video stream hash) and --seed, so adding "
+       "videos never moves existing ones; balance is statistical only")
+      ("keep", po::value(&s.keep),
+       "OLD/clips.csv of an earlier split: its videos keep their splits (and pull new near-duplicates with "
+       "them); only new videos are placed, e.g. --keep v1/clips.csv")
+      ("segments", po::value(&s.segments),
+       "annotated segments to split instead of videos: a CSV (video,start_sec,end_sec,label) or an ActivityNet "
+       "JSON; each joins the groups of the shots it overlaps; writes OUT/segments.csv, e.g. --segments ann.csv");
   return d;
 }
 
@@ -180,6 +200,22 @@ SplitOptions to_split_options(const SplitCli& s) {
   if (s.guard > 0 && o.grouping.unit != Unit::Clip)
     throw ConfigError("--guard applies only with --unit clip (whole videos have no boundaries to guard)");
   if (s.group_threshold < 0 || s.group_threshold > 32) throw ConfigError("--group-threshold must be 0..32");
+  o.balance_by = parse_balance_by(s.balance_by);
+  if (s.min_per_class < 0) throw ConfigError("--min-per-class must be >= 0");
+  o.min_per_class = s.min_per_class;
+  if (s.folds == 1 || s.folds < 0 || s.folds > 100) throw ConfigError("--folds must be 2..100 (or 0 for --ratios)");
+  if (s.folds > 0) {
+    if (s.ratios != "train=0.8,val=0.2") throw ConfigError("give --ratios or --folds, not both");
+    o.folds = s.folds;
+    o.ratios.clear();
+    for (int k = 0; k < s.folds; ++k) o.ratios.push_back({fmt::format("fold{}", k), 1.0 / s.folds});
+  }
+  o.stable = s.stable;
+  if (!s.keep.empty()) o.keep = read_kept_split(s.keep);
+  if (!s.segments.empty()) {
+    o.segments = read_segments(s.segments);
+    if (o.segments.empty()) throw ConfigError(fmt::format("{}: holds no segments", s.segments));
+  }
   return o;
 }
 
@@ -190,7 +226,13 @@ json split_parameters(const SplitOptions& o) {
           {"unit", to_string(o.grouping.unit)},
           {"seed", o.seed},
           {"guard_seconds", o.guard_seconds},
-          {"group_threshold", o.grouping.hash_threshold}};
+          {"group_threshold", o.grouping.hash_threshold},
+          {"balance_by", to_string(o.balance_by)},
+          {"min_per_class", o.min_per_class},
+          {"folds", o.folds},
+          {"stable", o.stable},
+          {"keep", o.keep ? json(o.keep->source) : json(nullptr)},
+          {"segments", o.segments.size()}};
 }
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s) {

@@ -46,6 +46,12 @@ struct SplitCli {
   uint64_t seed = 0;
   double guard = 0.0;
   int group_threshold = 10;
+  std::string balance_by = "frames";
+  int min_per_class = 1;
+  int folds = 0;
+  bool stable = false;
+  std::string keep;
+  std::string segments;
 };
 
 po::options_description common_options(CommonCli& c);

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -26,6 +28,16 @@ std::string clips_csv(const std::vector<ManifestRow>& rows) {
                          std::to_string(r.start_frame), std::to_string(r.end_frame), format_seconds(r.start_sec),
                          format_seconds(r.end_sec), r.label, std::to_string(r.group), r.split});
   }
+  return out;
+}
+
+std::string segments_csv(const std::vector<SegmentRow>& rows) {
+  std::string out;
+  append_csv_row(out, {"video", "segment", "start_sec", "end_sec", "start_frame", "end_frame", "label", "group", "split"});
+  for (const SegmentRow& r : rows)
+    append_csv_row(out, {r.video, std::to_string(r.segment), format_seconds(r.start_sec), format_seconds(r.end_sec),
+                         std::to_string(r.start_frame), std::to_string(r.end_frame), r.label, std::to_string(r.group),
+                         r.split});
   return out;
 }
 
@@ -73,6 +85,60 @@ struct Tally {
 
 double rounded(double v) { return std::round(v * 1e6) / 1e6; }
 
+// How far the achieved fractions are from the targets: the largest overall deviation, and the mean over
+// classes of each class's largest deviation.
+json deviation_json(const SplitOutcome& outcome, const SplitOptions& options) {
+  double overall = 0.0, class_sum = 0.0;
+  const auto& sol = outcome.solution;
+  for (size_t s = 0; s < options.ratios.size() && s < sol.overall_fraction.size(); ++s)
+    overall = std::max(overall, std::fabs(sol.overall_fraction[s] - options.ratios[s].fraction));
+  for (const auto& fractions : sol.label_fraction) {
+    double worst = 0.0;
+    for (size_t s = 0; s < options.ratios.size() && s < fractions.size(); ++s)
+      worst = std::max(worst, std::fabs(fractions[s] - options.ratios[s].fraction));
+    class_sum += worst;
+  }
+  const double mean_class = sol.label_fraction.empty() ? 0.0 : class_sum / static_cast<double>(sol.label_fraction.size());
+  return {{"overall", rounded(overall)}, {"mean_class", rounded(mean_class)}};
+}
+
+// --segments: per split, the segments and their seconds, in total and per segment label; null without.
+json segments_json(const SplitOutcome& outcome, const SplitOptions& options) {
+  if (options.segments.empty()) return nullptr;
+  json out = json::object();
+  for (const auto& ratio : options.ratios) {
+    int64_t count = 0;
+    double seconds = 0.0;
+    std::map<std::string, int64_t> per_label;
+    for (const SegmentRow& r : outcome.segment_rows) {
+      if (r.split != ratio.name) continue;
+      ++count;
+      seconds += r.end_sec - r.start_sec;
+      ++per_label[r.label];
+    }
+    out[ratio.name] = {{"segments", count}, {"seconds", rounded(seconds)}, {"by_label", per_label}};
+  }
+  return out;
+}
+
+// clips.csv with a trailing `fold` column (--folds): the fold index, -1 on excluded rows.
+std::string fold_clips_csv(const std::vector<ManifestRow>& rows, const SplitOptions& options) {
+  std::string out;
+  CsvRow header = kClipsColumns;
+  header.push_back("fold");
+  append_csv_row(out, header);
+  for (const ManifestRow& r : rows) {
+    int fold = -1;
+    for (size_t s = 0; s < options.ratios.size(); ++s)
+      if (options.ratios[s].name == r.split) fold = static_cast<int>(s);
+    append_csv_row(out, {r.video, std::to_string(r.clip), std::string(to_string(r.kind)),
+                         std::to_string(r.start_frame), std::to_string(r.end_frame), format_seconds(r.start_sec),
+                         format_seconds(r.end_sec), r.label, std::to_string(r.group), r.split,
+                         std::to_string(fold)});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
@@ -99,6 +165,12 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
     json c = json::object();
     for (size_t s = 0; s < options.ratios.size(); ++s) {
       json j = by_class[label][options.ratios[s].name].to_json();
+      if (!options.segments.empty()) {
+        // Classes are segment labels here: count segments, not the clip rows of videos labelled alike.
+        int64_t n = 0;
+        for (const SegmentRow& r : outcome.segment_rows) n += r.label == label && r.split == options.ratios[s].name;
+        j = {{"segments", n}};
+      }
       j["achieved"] = rounded(outcome.solution.label_fraction[l][s]);
       c[options.ratios[s].name] = j;
     }
@@ -119,10 +191,12 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                   {"parameters", parameters},
                   {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}}},
                   {"groups", outcome.grouping.group_count},
-                  {"balance_by", "frames"},
+                  {"balance_by", std::string(to_string(options.balance_by))},
+                  {"deviation", deviation_json(outcome, options)},
                   {"splits", splits},
                   {"classes", classes},
                   {"warnings", outcome.solution.warnings},
+                  {"segments", segments_json(outcome, options)},
                   {"failures", failures}};
   return summary.dump(2) + "\n";
 }
@@ -137,7 +211,9 @@ void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& s
   write_file_atomic((out / "errors.csv").string(), errors_csv(scans));
   write_file_atomic((out / "group_evidence.csv").string(), group_evidence_csv(scans, outcome.grouping));
   write_file_atomic((out / "summary.json").string(), summary_json(scans, outcome, options, parameters));
-  write_file_atomic((out / "clips.csv").string(), clips_csv(outcome.rows));
+  if (!options.segments.empty()) write_file_atomic((out / "segments.csv").string(), segments_csv(outcome.segment_rows));
+  write_file_atomic((out / "clips.csv").string(),
+                    options.folds > 0 ? fold_clips_csv(outcome.rows, options) : clips_csv(outcome.rows));
 }
 
 }  // namespace vidsplit

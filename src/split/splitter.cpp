@@ -139,20 +139,57 @@ constexpr double kImprovement = 1e-12;
 // Pairwise swaps cost O(items^2) per pass; beyond this many items only single moves are tried.
 constexpr size_t kMaxItemsForSwaps = 3000;
 constexpr int kMaxPasses = 50;
+// A class whose achieved fraction in some split is further than this from the target gets a warning.
+constexpr double kWarnDeviation = 0.1;
 
 }  // namespace
 
 SplitSolution solve_split(const SplitProblem& p) {
   const size_t n = p.items.size();
   const size_t splits = p.ratios.size();
+  const size_t labels = p.labels.size();
   SplitSolution sol;
   sol.split_of_item.assign(n, 0);
+  sol.warnings = p.warnings;
   Objective objective(p);
+
+  // Groups per class per split (by main label), for the --min-per-class floor.
+  std::vector<int> groups_of_label(labels, 0);
+  for (const auto& item : p.items)
+    if (item.main_label() >= 0) ++groups_of_label[static_cast<size_t>(item.main_label())];
+  std::vector<int> floor_of_label(labels, 0);
+  for (size_t l = 0; l < labels; ++l)
+    if (p.min_per_class > 0 && groups_of_label[l] >= p.min_per_class * static_cast<int>(splits))
+      floor_of_label[l] = p.min_per_class;
+  std::vector<int> count(labels * splits, 0);
+  auto cnt = [&](int label, size_t s) -> int& { return count[static_cast<size_t>(label) * splits + s]; };
+  auto place = [&](size_t i, size_t s) {
+    objective.add(p.items[i], s, +1.0);
+    if (p.items[i].main_label() >= 0) ++cnt(p.items[i].main_label(), s);
+    sol.split_of_item[i] = static_cast<int>(s);
+  };
+  auto unplace = [&](size_t i) {
+    const auto s = static_cast<size_t>(sol.split_of_item[i]);
+    objective.add(p.items[i], s, -1.0);
+    if (p.items[i].main_label() >= 0) --cnt(p.items[i].main_label(), s);
+  };
+  // May item i leave its split without breaking a floor that holds?
+  auto may_leave = [&](size_t i) {
+    const int label = p.items[i].main_label();
+    if (label < 0) return true;
+    const auto from = static_cast<size_t>(sol.split_of_item[i]);
+    return cnt(label, from) > floor_of_label[static_cast<size_t>(label)];
+  };
+  auto movable = [&](size_t i) { return p.items[i].fixed_split < 0; };
+
+  for (size_t i = 0; i < n; ++i)
+    if (p.items[i].fixed_split >= 0) place(i, static_cast<size_t>(p.items[i].fixed_split));
 
   // Greedy: big groups first (they are the hard ones to pack), and a seeded order among groups of
   // similar size (same power of two), so that different seeds give different but equally good splits.
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
+  std::vector<size_t> order;
+  for (size_t i = 0; i < n; ++i)
+    if (movable(i)) order.push_back(i);
   auto size_class = [&](size_t i) { return std::ilogb(std::max(1.0, p.items[i].total())); };
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     const int ca = size_class(a), cb = size_class(b);
@@ -175,8 +212,31 @@ SplitSolution solve_split(const SplitProblem& p) {
         best_deficit = deficit;
       }
     }
-    sol.split_of_item[i] = static_cast<int>(best);
-    objective.add(item, best, +1.0);
+    place(i, best);
+  }
+
+  // Repair the class floors: move into each short split the group of that class, from a split with
+  // groups to spare, that costs least.
+  for (size_t l = 0; l < labels; ++l) {
+    const int label = static_cast<int>(l);
+    for (size_t s = 0; s < splits; ++s) {
+      while (cnt(label, s) < floor_of_label[l]) {
+        size_t best = n;
+        double best_delta = 0.0;
+        for (size_t i : order) {
+          if (p.items[i].main_label() != label || static_cast<size_t>(sol.split_of_item[i]) == s || !may_leave(i))
+            continue;
+          const double d = objective.move_delta(p.items[i], static_cast<size_t>(sol.split_of_item[i]), s);
+          if (best == n || d < best_delta - kImprovement) {
+            best = i;
+            best_delta = d;
+          }
+        }
+        if (best == n) break;  // only fixed groups are left to spare: keep them where they are
+        unplace(best);
+        place(best, s);
+      }
+    }
   }
 
   // Local search: single moves, then swaps between splits, until nothing improves.
@@ -184,37 +244,38 @@ SplitSolution solve_split(const SplitProblem& p) {
     bool improved = false;
     for (size_t i : order) {
       const size_t from = static_cast<size_t>(sol.split_of_item[i]);
+      if (!may_leave(i)) continue;
       for (size_t to = 0; to < splits; ++to) {
         if (to == from) continue;
         if (objective.move_delta(p.items[i], from, to) < -kImprovement) {
-          objective.add(p.items[i], from, -1.0);
-          objective.add(p.items[i], to, +1.0);
-          sol.split_of_item[i] = static_cast<int>(to);
+          unplace(i);
+          place(i, to);
           improved = true;
           break;
         }
       }
     }
-    if (n <= kMaxItemsForSwaps) {
-      for (size_t a = 0; a < n; ++a) {
-        for (size_t b = a + 1; b < n; ++b) {
+    if (order.size() <= kMaxItemsForSwaps) {
+      for (size_t ia = 0; ia < order.size(); ++ia) {
+        for (size_t ib = ia + 1; ib < order.size(); ++ib) {
+          const size_t a = order[ia], b = order[ib];
           const size_t sa = static_cast<size_t>(sol.split_of_item[a]);
           const size_t sb = static_cast<size_t>(sol.split_of_item[b]);
           if (sa == sb) continue;
+          if (p.items[a].main_label() != p.items[b].main_label() && (!may_leave(a) || !may_leave(b))) continue;
           // Evaluate the swap as two successive moves.
           const double d1 = objective.move_delta(p.items[a], sa, sb);
           objective.add(p.items[a], sa, -1.0);
           objective.add(p.items[a], sb, +1.0);
           const double d2 = objective.move_delta(p.items[b], sb, sa);
+          objective.add(p.items[a], sb, -1.0);
+          objective.add(p.items[a], sa, +1.0);
           if (d1 + d2 < -kImprovement) {
-            objective.add(p.items[b], sb, -1.0);
-            objective.add(p.items[b], sa, +1.0);
-            sol.split_of_item[a] = static_cast<int>(sb);
-            sol.split_of_item[b] = static_cast<int>(sa);
+            unplace(a);
+            unplace(b);
+            place(a, sb);
+            place(b, sa);
             improved = true;
-          } else {
-            objective.add(p.items[a], sb, -1.0);
-            objective.add(p.items[a], sa, +1.0);
           }
         }
       }
@@ -224,18 +285,60 @@ SplitSolution solve_split(const SplitProblem& p) {
 
   sol.overall_fraction.resize(splits);
   for (size_t s = 0; s < splits; ++s) sol.overall_fraction[s] = objective.overall_fraction(s);
-  sol.label_fraction.assign(p.labels.size(), std::vector<double>(splits, 0.0));
-  std::vector<int> groups_of_label(p.labels.size(), 0);
-  for (const auto& item : p.items)
-    if (item.main_label() >= 0) ++groups_of_label[static_cast<size_t>(item.main_label())];
-  for (size_t l = 0; l < p.labels.size(); ++l) {
+  sol.label_fraction.assign(labels, std::vector<double>(splits, 0.0));
+  for (size_t l = 0; l < labels; ++l) {
     for (size_t s = 0; s < splits; ++s) sol.label_fraction[l][s] = objective.label_fraction(l, s);
-    if (groups_of_label[l] < static_cast<int>(splits))
+    if (groups_of_label[l] < static_cast<int>(splits)) {
       sol.warnings.push_back(fmt::format(
           "class '{}' has {} group(s) for {} splits: it cannot appear in every split", p.labels[l],
           groups_of_label[l], splits));
+      continue;
+    }
+    if (p.min_per_class > 1 && floor_of_label[l] == 0)
+      sol.warnings.push_back(fmt::format(
+          "class '{}' has {} group(s): too few for --min-per-class {} in each of {} splits", p.labels[l],
+          groups_of_label[l], p.min_per_class, splits));
+    for (size_t s = 0; s < splits; ++s) {
+      if (floor_of_label[l] > 0 && cnt(static_cast<int>(l), s) < floor_of_label[l])
+        sol.warnings.push_back(fmt::format("class '{}' has {} group(s) in split '{}', fewer than --min-per-class {}",
+                                           p.labels[l], cnt(static_cast<int>(l), s), p.ratios[s].name,
+                                           floor_of_label[l]));
+      const double off = sol.label_fraction[l][s] - p.ratios[s].fraction;
+      if (std::fabs(off) > kWarnDeviation)
+        sol.warnings.push_back(fmt::format(
+            "class '{}' gets {:.3f} of its weight in split '{}' (target {}): its groups are too few or too "
+            "large to balance",
+            p.labels[l], sol.label_fraction[l][s], p.ratios[s].name, p.ratios[s].fraction));
+    }
   }
   return sol;
+}
+
+int stable_split(uint64_t key, uint64_t seed, const std::vector<SplitRatio>& ratios) {
+  // The top 53 bits as a uniform number in [0, 1).
+  const double u = static_cast<double>(mix64(key ^ mix64(seed ^ 0x5157AB1Eull)) >> 11) * 0x1.0p-53;
+  double cumulative = 0.0;
+  for (size_t s = 0; s + 1 < ratios.size(); ++s) {
+    cumulative += ratios[s].fraction;
+    if (u < cumulative) return static_cast<int>(s);
+  }
+  return static_cast<int>(ratios.size()) - 1;
+}
+
+BalanceBy parse_balance_by(std::string_view text) {
+  if (text == "frames") return BalanceBy::Frames;
+  if (text == "seconds") return BalanceBy::Seconds;
+  if (text == "clips") return BalanceBy::Clips;
+  throw ConfigError(fmt::format("--balance-by must be frames, seconds or clips, not '{}'", text));
+}
+
+std::string_view to_string(BalanceBy by) {
+  switch (by) {
+    case BalanceBy::Frames: return "frames";
+    case BalanceBy::Seconds: return "seconds";
+    case BalanceBy::Clips: return "clips";
+  }
+  return "frames";
 }
 
 }  // namespace vidsplit
