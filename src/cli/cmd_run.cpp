@@ -29,7 +29,10 @@ int cmd_run(const Args& args) {
                visible,
                "  vidsplit run sample_videos -o out\n"
                "  vidsplit run data/ -o out --ratios train=0.7,val=0.15,test=0.15 --seed 7\n"
-               "  vidsplit run data/ -o out --unit clip --guard 1.0 --labels labels.csv\n");
+               "  vidsplit run data/ -o out --unit clip --guard 1.0 --labels labels.csv\n"
+               "  vidsplit run data/ -o v2 --keep v1/clips.csv --min-per-class 2 --balance-by clips\n"
+               "  vidsplit run data/ -o cv --folds 5                    # clips.csv gets a fold column\n"
+               "  vidsplit run data/ -o seg --unit clip --segments activitynet.json\n");
     return kExitOk;
   }
   if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");

@@ -25,7 +25,11 @@ int cmd_split(const Args& args) {
                "decoding again; writes the same files as `run`.",
                visible,
                "  vidsplit split out/scan.jsonl -o out_clip --unit clip --guard 0.5\n"
-               "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n");
+               "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n"
+               "  vidsplit split all/scan.jsonl -o v2 --keep v1/clips.csv           # only new videos are placed\n"
+               "  vidsplit split all/scan.jsonl -o cv --folds 5 --balance-by seconds --min-per-class 2\n"
+               "  vidsplit split all/scan.jsonl -o seg --unit clip --segments annotations.csv\n"
+               "  vidsplit split all/scan.jsonl -o st --stable --ratios train=0.9,val=0.1\n");
     return kExitOk;
   }
   if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
