@@ -25,11 +25,7 @@ int cmd_assign(const Args& args) {
        "every class gets at least N groups in every split when it has N x splits groups")
       ("stable", po::bool_switch(&stable), "each group's split from a hash of its name and --seed only");
   visible.add(assign).add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("table", po::value(&table));
-  po::positional_options_description pos;
-  pos.add("table", 1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, table);
   if (p.help) {
     print_help("Usage: vidsplit assign GROUPS.csv -o OUT [options]\n\nThe split solver alone, on groups made "
                "elsewhere: GROUPS.csv has one `group,label,weight` row per\ngroup and label. Writes "
@@ -38,7 +34,7 @@ int cmd_assign(const Args& args) {
                visible, "  vidsplit assign groups.csv -o out --ratios train=0.7,val=0.15,test=0.15\n");
     return kExitOk;
   }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  require_output(out);
   if (table.empty()) throw ConfigError("give GROUPS.csv (columns group,label,weight)");
   if (min_per_class < 0) throw ConfigError("--min-per-class must be >= 0");
   std::vector<std::string> names;

@@ -27,11 +27,7 @@ int cmd_audit(const Args& args) {
       ("max-leaks", po::value(&max_leaks)->default_value(0),
        "exit with code 4 when more than this many cross-split pairs leak (a CI gate)");
   visible.add(audit).add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("split", po::value(&split_path));
-  po::positional_options_description pos;
-  pos.add("split", 1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, split_path);
   if (p.help) {
     print_help("Usage: vidsplit audit SPLIT -o OUT [options]\n\nChecks an existing split for leaks. SPLIT is a "
                "clips.csv (columns video and split; start_frame/end_frame\nwhen splits differ within a video), "
@@ -47,7 +43,7 @@ int cmd_audit(const Args& args) {
                "  vidsplit audit out/clips.csv --videos data/ -o audit --max-leaks 5\n");
     return kExitOk;
   }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  require_output(out);
   if (split_path.empty()) throw ConfigError("give the SPLIT to audit: a clips.csv, list files or a folder of splits");
   if (max_leaks < 0) throw ConfigError("--max-leaks must be >= 0");
   if (group_threshold < 0 || group_threshold > 32) throw ConfigError("--group-threshold must be 0..32");

@@ -15,18 +15,14 @@ int cmd_merge(const Args& args) {
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common));
   visible.add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("scan", po::value(&scan_paths)->multitoken());
-  po::positional_options_description pos;
-  pos.add("scan", -1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, scan_paths);
   if (p.help) {
     print_help("Usage: vidsplit merge SCAN.jsonl... -o OUT\n\nCombines shard scans into OUT/scan.jsonl. All "
                "scans must have been made with the same scan parameters.",
                visible, "  vidsplit merge shards/*/scan.jsonl -o all && vidsplit split all/scan.jsonl -o final\n");
     return kExitOk;
   }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  require_output(out);
   if (scan_paths.empty()) throw ConfigError("give the shard scan.jsonl files to merge");
   std::vector<VideoScan> merged;
   json parameters;

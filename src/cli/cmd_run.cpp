@@ -18,11 +18,7 @@ int cmd_run(const Args& args) {
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache)).add(split_options(split));
   visible.add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs)->multitoken());
-  po::positional_options_description pos;
-  pos.add("input", -1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, inputs);
   if (p.help) {
     print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
                "could leak, and writes OUT/clips.csv, summary.json,\nerrors.csv, group_evidence.csv and scan.jsonl.",
@@ -35,7 +31,7 @@ int cmd_run(const Args& args) {
                "  vidsplit run data/ -o seg --unit clip --segments activitynet.json\n");
     return kExitOk;
   }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  require_output(out);
   if (inputs.empty()) inputs = {"sample_videos"};
   ScanOptions scan_options_ = to_scan_options(scan, common);
   const SplitOptions split_options_ = to_split_options(split);

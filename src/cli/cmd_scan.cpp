@@ -22,11 +22,7 @@ int cmd_scan(const Args& args) {
                        "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
                        "not move when the dataset grows");
   visible.add(output);
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs)->multitoken());
-  po::positional_options_description pos;
-  pos.add("input", -1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, inputs);
   if (p.help) {
     print_help("Usage: vidsplit scan INPUT... -o OUT [options]\n\nDecodes every video and writes its shots and "
                "signatures to OUT/scan.jsonl (and failures to OUT/errors.csv).",
@@ -35,7 +31,7 @@ int cmd_scan(const Args& args) {
                "  vidsplit scan data/ -o scans/shard0 --shard 0/4   # then: vidsplit merge scans/*/scan.jsonl -o all\n");
     return kExitOk;
   }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  require_output(out);
   if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
   ScanOptions options = to_scan_options(scan, common);
   auto found = find_inputs(inputs, scan);

@@ -17,11 +17,7 @@ int cmd_shots(const Args& args) {
   visible.add(common_options(common)).add(scan_options(scan));
   visible.add_options()("stats", po::value(&stats_path),
                         "write per-frame detector metrics (CSV: frame,seconds,content_score,...) to this file");
-  po::options_description hidden;
-  hidden.add_options()("video", po::value(&video));
-  po::positional_options_description pos;
-  pos.add("video", 1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, video);
   if (p.help) {
     print_help("Usage: vidsplit shots VIDEO [options]\n\nPrints the shot list of one video as CSV: "
                "shot,kind,start_frame,end_frame,start_sec,end_sec\n(frames 0-based in presentation order, end "

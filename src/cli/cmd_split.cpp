@@ -15,11 +15,7 @@ int cmd_split(const Args& args) {
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(split_options(split));
   visible.add(output_options(out));
-  po::options_description hidden;
-  hidden.add_options()("scan", po::value(&scan_path));
-  po::positional_options_description pos;
-  pos.add("scan", 1);
-  const Parsed p = parse(args, visible, hidden, pos);
+  const Parsed p = parse(args, visible, scan_path);
   if (p.help) {
     print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
                "decoding again; writes the same files as `run`.",
@@ -32,7 +28,7 @@ int cmd_split(const Args& args) {
                "  vidsplit split all/scan.jsonl -o st --stable --ratios train=0.9,val=0.1\n");
     return kExitOk;
   }
-  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
+  require_output(out);
   if (scan_path.empty()) throw ConfigError("give the SCAN.jsonl written by `vidsplit scan` or `run`");
   const SplitOptions options = to_split_options(split);
   json scan_params;

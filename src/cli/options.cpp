@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 namespace vidsplit::cli {
 
@@ -146,6 +147,35 @@ Parsed parse(const Args& args, const po::options_description& visible, const po:
   p.help = p.vm.count("help") > 0;
   if (!p.help) po::notify(p.vm);
   return p;
+}
+
+namespace {
+
+template <typename Target>
+Parsed parse_positional(const Args& args, const po::options_description& visible, Target& positional, int count) {
+  po::options_description hidden;
+  if constexpr (std::is_same_v<Target, std::string>) {
+    hidden.add_options()("positional", po::value(&positional));
+  } else {
+    hidden.add_options()("positional", po::value(&positional)->multitoken());
+  }
+  po::positional_options_description pos;
+  pos.add("positional", count);
+  return parse(args, visible, hidden, pos);
+}
+
+}  // namespace
+
+Parsed parse(const Args& args, const po::options_description& visible, std::string& positional) {
+  return parse_positional(args, visible, positional, 1);
+}
+
+Parsed parse(const Args& args, const po::options_description& visible, std::vector<std::string>& positional) {
+  return parse_positional(args, visible, positional, -1);
+}
+
+void require_output(const std::string& out) {
+  if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
 }
 
 void print_help(const std::string& usage, const po::options_description& visible, const std::string& examples) {

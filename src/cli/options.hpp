@@ -74,6 +74,11 @@ struct Parsed {
 
 Parsed parse(const Args& args, const po::options_description& visible, const po::options_description& hidden,
              const po::positional_options_description& positional);
+// The same, with the positional arguments going to `positional`: one (a string) or any number (a vector).
+Parsed parse(const Args& args, const po::options_description& visible, std::string& positional);
+Parsed parse(const Args& args, const po::options_description& visible, std::vector<std::string>& positional);
+// ConfigError unless -o OUT was given.
+void require_output(const std::string& out);
 void print_help(const std::string& usage, const po::options_description& visible, const std::string& examples);
 
 // Validated library options from the command line (ConfigError on bad values), and their JSON record.
