@@ -50,7 +50,6 @@ fi
 DATA="$WORK/set-seed$SEED-n$PER"
 OUT="$WORK/out-seed$SEED-n$PER"
 if [ ! -f "$DATA/.done" ]; then
-  rm -rf "$DATA"
   echo "bench: generating the labelled set in $DATA" >&2
   python3 "$ROOT/scripts/bench_shots_gen.py" --out "$DATA" --corpus "$CORPUS" --seed "$SEED" --per-family "$PER"
   touch "$DATA/.done"
@@ -68,7 +67,8 @@ for v in "${VIDEOS[@]}"; do
 done
 
 for d in "${DETECTORS[@]}"; do
-  "$VIDSPLIT" shots --help | grep -q "$d" || continue
+  # grep reads all of --help: with -q it could exit first, and pipefail would then skip a detector.
+  "$VIDSPLIT" shots --help | grep "$d" >/dev/null || continue
   mkdir -p "$OUT/$d"
   t0=$(now)
   for v in "${VIDEOS[@]}"; do

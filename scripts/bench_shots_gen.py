@@ -76,8 +76,9 @@ def render_shot(path, spec, w, h, fps_str, frames, corpus):
     """One shot of exactly `frames` frames, lossless."""
     post = ""
     if spec.get("pan"):
-        # Fast pan: a 2x crop window swinging across the picture, up to w/8 pixels per frame.
-        post = f",scale={2 * w}:{2 * h},crop={w}:{h}:x='(iw-ow)*(0.5+0.5*sin(n*0.25+{spec['phase']:.2f}))':" \
+        # Fast pan: a 2x crop window swinging across the picture, up to w/20 pixels per frame (crossing the
+        # frame width in under a second).
+        post = f",scale={2 * w}:{2 * h},crop={w}:{h}:x='(iw-ow)*(0.5+0.5*sin(n*0.1+{spec['phase']:.2f}))':" \
                f"y='(ih-oh)*(0.5+0.5*cos(n*0.11))'"
     common = f"fps={fps_str},scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h}{post},setsar=1,format=yuv420p"
     if spec["kind"] == "lavfi":
@@ -232,7 +233,10 @@ def main():
     for fam in families:
         n = a.per_family if fam != "damaged" else max(2, a.per_family // 2)
         for _ in range(n):
-            make_video(random.Random(rng.randrange(1 << 30)), idx, a.out, tmp, a.corpus, fam)
+            video_rng = random.Random(rng.randrange(1 << 30))
+            # Videos already generated (with their truth) are kept: an interrupted run resumes.
+            if not os.path.exists(os.path.join(a.out, f"{fam}_{idx:02d}.mp4.truth.json")):
+                make_video(video_rng, idx, a.out, tmp, a.corpus, fam)
             idx += 1
             print(f"bench: generated {idx} videos", file=sys.stderr, end="\r")
     print(file=sys.stderr)

@@ -311,7 +311,29 @@ verify() {
   done < <(find "$SV" "$TD" -name '*.mp4' -size +0 ! -path '*/bad/*' | sort)
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# [shots] fixtures: tests/data/shots/ (tests/test_shots_transitions.cpp). 96x72, 25 fps, H.264.
+# file                      frames  truth
+# shots/crossfade.mp4       90      xfade=fade (cross-fade) over frames [40, 60): smptehdbars (60 frames) ->
+#                                   static Sierpinski triangle (50 frames)
+# shots/fadewhite.mp4       90      xfade=fadewhite over [40, 60): through white
+# shots/flash.mp4           75      one moving shot (testsrc2); flashes (brightness spikes) at frame 25 (one
+#                                   frame) and 50-51 (two frames): no cut
+# xfade: offset 1.6 s and duration 0.8 s at 25 fps = frames 40..59 blend the two shots.
+# ---------------------------------------------------------------------------------------------------------
+make_shot_fixtures() {
+  local D="$TD/shots" S=96x72 t
+  mkdir -p "$D"
+  for t in fade:crossfade fadewhite:fadewhite; do
+    encode "$D/${t#*:}.mp4" 30 \
+      "$(shot "$(look_hdbars $S)" 0 60),settb=AVTB[a];$(shot "$(look_sierpinski $S)" 0 50),settb=AVTB[b];[a][b]xfade=transition=${t%%:*}:duration=0.8:offset=1.6[out0]" -an
+  done
+  encode "$D/flash.mp4" 30 \
+    "$(shot "$(look_testsrc2 $S)" 0 75),eq=brightness=0.6:contrast=0.6:enable='eq(n,25)',eq=brightness=0.5:enable='between(n,50,51)'[out0]" -an
+}
+
 make_samples
 make_fixtures
+make_shot_fixtures
 echo "generated $(find "$SV" -name '*.mp4' | wc -l) sample videos ($(du -sk "$SV" | cut -f1) KB) and fixtures in tests/data"
 if [ "$VERIFY" = 1 ]; then verify; fi

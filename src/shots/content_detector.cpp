@@ -4,13 +4,17 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
+#include <functional>
+
 namespace vidsplit::detail {
 
 ContentDetector::ContentDetector(const DetectorOptions& options, bool adaptive)
     : options_(options),
       adaptive_(adaptive),
       window_(adaptive ? options.adaptive_window : 0),
-      lookahead_(std::max(adaptive ? options.adaptive_window : 0, options.flash_frames)),
+      span_(2 * window_),
+      lookahead_(std::max(span_, options.flash_frames)),
       threshold_(options.threshold.value_or(adaptive ? kDefaultAdaptiveThreshold : kDefaultThreshold)) {
   const double total =
       options.weight_hue + options.weight_sat + options.weight_luma + options.weight_edges;
@@ -60,18 +64,18 @@ void ContentDetector::flush(std::vector<Boundary>& out) {
   while (!scores_.empty() && next_decision_ <= scores_.back().index) decide(out);
 }
 
-// A candidate at k is transient when a frame shortly after it looks like frame k - 1 again: the picture
-// came back, so frames k.. were a flash, a strobe or a few damaged frames, not a new shot. "Looks like"
-// means scoring under the cut threshold and under half the candidate's own score.
+// A candidate at k is transient when the picture on both sides of a short anomaly is the same: some frame
+// p < k before it and some frame q >= k after it, at most flash_frames + 1 apart and not adjacent, look alike.
+// Then frames p+1..q-1 were a flash, a strobe or a few damaged frames, and k is their start or end, not a new
+// shot. Across a real cut every such pair differs about as much as the cut's own frames. "Look alike" means
+// scoring under kTransientShare of the candidate's own score.
 bool ContentDetector::transient(int64_t k) {
   const auto at = [&](int64_t index) -> const Scored& { return scores_[static_cast<size_t>(index - scores_.front().index)]; };
-  if (k - 1 < scores_.front().index) return false;
-  const Scored& before = at(k - 1);
-  const double limit = std::min(threshold_, 0.5 * at(k).score);
-  for (int64_t j = k + 1; j <= std::min<int64_t>(k + options_.flash_frames, scores_.back().index); ++j) {
-    const Scored& after = at(j);
-    if (score(before.hsv, before.edges, after.hsv, after.edges) < limit) return true;
-  }
+  const double limit = kTransientShare * at(k).score;
+  const int64_t f = options_.flash_frames;
+  for (int64_t p = std::max(scores_.front().index, k - 1 - f); p < k; ++p)
+    for (int64_t q = std::max(k, p + 2); q <= std::min(p + f + 1, scores_.back().index); ++q)
+      if (score(at(p).hsv, at(p).edges, at(q).hsv, at(q).edges) < limit) return true;
   return false;
 }
 
@@ -83,25 +87,30 @@ void ContentDetector::decide(std::vector<Boundary>& out) {
   bool cut = s.index > 0 && s.score >= threshold_ && s.hash_change >= options_.min_hash_change &&
              s.seconds - shot_start_sec_ >= options_.min_shot_seconds;
   if (cut && adaptive_) {
-    // Repeated frames (frame-rate up-conversion, freezes) score ~0 and would make any motion after them
-    // look like a spike, so only neighbours that really changed count. When the frames before k are frozen,
-    // the last moving frames before the freeze (up to kFreezeLookbackSeconds back) stand in for them: a
-    // stalled stretch that resumes with a jump is not a cut when the motion around it is as large. With no
-    // moving neighbour at all, the floor of 1 applies and a cut into or out of a static shot still passes.
-    double sum = 0.0;
-    int n = 0, left = 0;
-    for (int64_t j = std::max<int64_t>(1, k - window_); j <= std::min(k + window_, scores_.back().index); ++j) {
-      if (j == k || at(j).score < kRepeatedFrameScore) continue;
-      sum += at(j).score;
-      ++n;
-      left += j < k ? 1 : 0;
+    // The neighbours: on each side, the window_ largest scores among the span_ = 2 * window_ nearest frames. Taking the
+    // largest ignores repeated frames (frame-rate up-conversion, freezes, and their compressed near-copies),
+    // which score ~0 and would make any motion after them look like a spike, and it keeps a flash or strobe
+    // next to k in view. When the frames before k are frozen, the last span_ moving frames before the freeze
+    // (same shot, up to kFreezeLookbackSeconds back) stand in for them: a stalled stretch that resumes with a jump
+    // is not a cut when the motion around it is as large. With no moving neighbour at all, the floor of 1
+    // applies and a cut into or out of a static shot still passes.
+    std::vector<double> left, right;
+    for (int64_t j = std::max<int64_t>(1, k - span_); j < k; ++j)
+      if (at(j).score >= kRepeatedFrameScore) left.push_back(at(j).score);
+    for (int64_t j = k + 1; j <= std::min(k + span_, scores_.back().index); ++j)
+      if (at(j).score >= kRepeatedFrameScore) right.push_back(at(j).score);
+    if (static_cast<int>(left.size()) < window_) {
+      for (auto it = moved_.rbegin(); it != moved_.rend(); ++it) {
+        // Only frames of the current shot: the cut that started it is no measure of its motion.
+        if (s.seconds - it->seconds > kFreezeLookbackSeconds || it->index <= shot_start_) break;
+        left.push_back(it->score);
+      }
     }
-    for (auto it = moved_.rbegin(); it != moved_.rend() && left < window_; ++it) {
-      // Only frames of the current shot: the cut that started it is no measure of its motion.
-      if (s.seconds - it->seconds > kFreezeLookbackSeconds || it->index <= shot_start_) break;
-      sum += it->score;
-      ++n;
-      ++left;
+    double sum = 0.0;
+    int n = 0;
+    for (auto* side : {&left, &right}) {
+      std::sort(side->begin(), side->end(), std::greater<>());
+      for (size_t i = 0; i < side->size() && i < static_cast<size_t>(window_); ++i, ++n) sum += (*side)[i];
     }
     const double neighbours = n > 0 ? std::max(1.0, sum / n) : 1.0;
     cut = s.score >= options_.adaptive_ratio * neighbours;
@@ -112,12 +121,12 @@ void ContentDetector::decide(std::vector<Boundary>& out) {
     shot_start_sec_ = s.seconds;
     shot_start_ = s.index;
   }
-  // Keep frame next_decision_ - 1 (the flash check compares against it) and the adaptive window.
-  while (!scores_.empty() && scores_.front().index < next_decision_ - window_ - 1) {
+  // Keep the frames the flash check compares against and the adaptive window.
+  while (!scores_.empty() && scores_.front().index < next_decision_ - std::max(span_, options_.flash_frames) - 1) {
     const Scored& old = scores_.front();
     if (old.score >= kRepeatedFrameScore && old.index > 0) {
       moved_.push_back({old.index, old.seconds, old.score, old.hash_change, {}, {}});
-      if (moved_.size() > static_cast<size_t>(std::max(window_, 1))) moved_.pop_front();
+      if (moved_.size() > static_cast<size_t>(std::max(span_, 1))) moved_.pop_front();
     }
     scores_.pop_front();
   }

@@ -23,6 +23,8 @@ class ContentDetector final : public ShotDetector {
   // Adaptive: how far back (seconds) the neighbours of a cut candidate may be taken from when the frames just
   // before it are frozen (a stalled or damaged stretch): the motion before the freeze is the reference.
   static constexpr double kFreezeLookbackSeconds = 2.0;
+  // Flash check: frames on both sides of a short anomaly "look alike" below this share of the candidate's score.
+  static constexpr double kTransientShare = 0.5;
   ContentDetector(const DetectorOptions& options, bool adaptive);
   std::string_view name() const override { return adaptive_ ? "adaptive" : "content"; }
   void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
@@ -44,11 +46,12 @@ class ContentDetector final : public ShotDetector {
   DetectorOptions options_;
   bool adaptive_;
   int window_;
+  int span_;       // adaptive: frames searched on each side for the window_ neighbours
   int lookahead_;  // frames a decision waits for: the adaptive window and the flash check
   double threshold_;
   cv::Mat diff_;
   uint64_t prev_hash_ = 0;
-  std::deque<Scored> scores_;  // frames next_decision_ - window_ - 1 .. newest
+  std::deque<Scored> scores_;  // frames next_decision_ - max(span_, flash_frames) - 1 .. newest
   std::deque<Scored> moved_;   // scores of the last frames that changed, before scores_ (adaptive)
   int64_t next_decision_ = 0;
   double shot_start_sec_ = 0.0;
@@ -105,7 +108,7 @@ class DissolveDetector final : public ShotDetector {
   // Frames at each end of a window that must plainly show one of the two pictures (weight within
   // kPlateauWeight of 0 or 1).
   static constexpr int kPlateauFrames = 2;
-  static constexpr double kPlateauWeight = 0.15;
+  static constexpr double kPlateauWeight = 0.2;
   // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
   // kConfirmFrames at each end.
   static constexpr int64_t kConfirmShift = 3;
@@ -126,6 +129,8 @@ class DissolveDetector final : public ShotDetector {
   void test(int h, std::vector<Boundary>& out);
   DetectorOptions options_;
   int max_half_ = 0;
+  static constexpr int kSide = 16;
+  cv::Mat plane_, small_;
   std::deque<Stored> frames_;
   struct Seen {
     int64_t start, end, window_end;
@@ -157,7 +162,7 @@ class HistogramDetector final : public ShotDetector {
   };
   void decide(std::vector<Boundary>& out);
   DetectorOptions options_;
-  std::deque<Seen> seen_;  // frames next_decision_ - 1 .. newest
+  std::deque<Seen> seen_;  // frames next_decision_ - flash_frames - 1 .. newest
   int64_t next_decision_ = 0;
   double shot_start_sec_ = 0.0;
 };

@@ -31,17 +31,18 @@ void HistogramDetector::decide(std::vector<Boundary>& out) {
   bool cut = k > 0 && s.distance >= options_.histogram_threshold &&
              s.seconds - shot_start_sec_ >= options_.min_shot_seconds;
   if (cut) {
-    // The flash check: a frame shortly after that matches the one before k again means k was transient.
-    const Seen& before = at(k - 1);
-    const double limit = std::min(options_.histogram_threshold, 0.5 * s.distance);
-    for (int64_t j = k + 1; cut && j <= std::min<int64_t>(k + options_.flash_frames, seen_.back().index); ++j)
-      cut = histogram_distance(before.hist, at(j).hist) >= limit;
+    // The flash check of the content detector: alike frames on both sides of a short anomaly around k.
+    const double limit = ContentDetector::kTransientShare * s.distance;
+    const int64_t f = options_.flash_frames;
+    for (int64_t p = std::max(seen_.front().index, k - 1 - f); cut && p < k; ++p)
+      for (int64_t q = std::max(k, p + 2); cut && q <= std::min(p + f + 1, seen_.back().index); ++q)
+        cut = histogram_distance(at(p).hist, at(q).hist) >= limit;
   }
   if (cut) {
     out.push_back({BoundaryKind::Cut, k, k, s.distance});
     shot_start_sec_ = s.seconds;
   }
-  while (!seen_.empty() && seen_.front().index < next_decision_ - 1) seen_.pop_front();
+  while (!seen_.empty() && seen_.front().index < next_decision_ - options_.flash_frames - 1) seen_.pop_front();
 }
 
 void HistogramDetector::metrics(std::vector<std::pair<std::string_view, double>>& out) const {
