@@ -108,6 +108,8 @@ class DissolveDetector final : public ShotDetector {
   // Frames at each end of a window that must plainly show one of the two pictures (weight within
   // kPlateauWeight of 0 or 1).
   static constexpr int kPlateauFrames = 2;
+  // A wipe's frames must be within this share of --dissolve-max-residual of the nearer end, pixel by pixel.
+  static constexpr double kWipeShare = 0.4;
   static constexpr double kPlateauWeight = 0.2;
   // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
   // kConfirmFrames at each end.

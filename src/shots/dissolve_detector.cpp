@@ -76,7 +76,11 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   if (norm <= 0) return;
   std::vector<double> alpha(static_cast<size_t>(2 * h + 1));
   double worst = 0.0;
-  cv::Mat diff, residual;
+  // Each frame must be a blend of the two ends (a dissolve: small least-squares residual), or be made of their
+  // pixels (a wipe or slide-in: each pixel close to one end, checked with a stricter bound because smooth
+  // gradients in motion also pass a loose one).
+  cv::Mat diff, residual, to_a, to_b, nearest;
+  double worst_wipe = 0.0;
   for (int j = s; j <= e; ++j) {
     const cv::Mat& f = frames_[static_cast<size_t>(j)].value;
     diff = f - a;
@@ -84,7 +88,12 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
     alpha[static_cast<size_t>(j - s)] = w;
     residual = diff - w * ab;
     worst = std::max(worst, cv::mean(cv::abs(residual))[0]);
+    cv::absdiff(f, a, to_a);
+    cv::absdiff(f, b, to_b);
+    nearest = cv::min(to_a, to_b);
+    worst_wipe = std::max(worst_wipe, cv::mean(nearest)[0]);
   }
+  if (worst_wipe <= kWipeShare * options_.dissolve_max_residual * change) worst = 0.0;
   const double mid = alpha[static_cast<size_t>(h)];
   if (h == max_half_ || last_alpha_mid_ < 0) last_alpha_mid_ = mid;
   if (worst > options_.dissolve_max_residual * change) return;
