@@ -55,10 +55,9 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
 
 // Tests whether the newest 2h+1 frames are one gradual transition: the first and last differ a lot, no single
 // frame step carries much of that change (not a cut, not a flash), every frame in between is a blend of the two
-// ends (least squares: F_j ~ (1 - a_j) F_s + a_j F_e, small residual), and the blend weight rises through the
-// middle with plateaus at both ends. Dissolves and fades between two pictures are such blends. Camera motion is
-// not: the middle frame of a pan is no blend of its ends. Wipes are not blends either and are missed (a
-// per-pixel "nearest end" test found them, but also took smooth gradients' motion for wipes).
+// ends (least squares: F_j ~ (1 - a_j) F_s + a_j F_e, small residual) or made of their pixels (a wipe), and the
+// blend weight rises through the middle with plateaus at both ends. Dissolves and fades between two pictures
+// are such blends. Camera motion is neither: the middle frame of a pan is no blend of its ends.
 void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int n = static_cast<int>(frames_.size());
   if (n < 2 * h + 1) return;
