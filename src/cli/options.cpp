@@ -69,10 +69,11 @@ po::options_description scan_options(ScanCli& s) {
        "and flashes are not cuts")
       ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
       ("adaptive-window", po::value(&s.adaptive_window)->default_value(2),
-       "auto/adaptive: neighbouring frames on each side a cut's score is compared with (1-30)")
+       "auto/adaptive: a cut's score is compared with the N largest scores among the 2N frames on each side "
+       "(1-30)")
       ("flash-frames", po::value(&s.flash_frames)->default_value(3),
-       "content/adaptive/histogram/auto: a cut is dropped when one of the next N frames looks like the frame "
-       "before it again (camera flash, strobe, a few damaged frames); 0 disables")
+       "content/adaptive/histogram/auto: a cut is dropped when a frame before it and one after it, at most N+1 "
+       "apart, look alike (a camera flash, strobe or a few damaged frames in between); 0 disables")
       ("black-level", po::value(&s.black_level)->default_value(12.0),
        "fade/auto: a frame whose mean luma (0-255) is below this is black")
       ("white-level", po::value(&s.white_level)->default_value(235.0),
@@ -81,11 +82,12 @@ po::options_description scan_options(ScanCli& s) {
        "fade/auto: longest fade ramp, and longest black or white run inside a fade, in seconds")
       ("dissolve-min-change", po::value(&s.dissolve_min_change)->default_value(18.0),
        "dissolve/auto: the pictures before and after a gradual transition differ by at least this mean change "
-       "of the HSV value plane (0-255)")
-      ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3),
+       "of the 16x16 HSV value plane (0-255)")
+      ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3, "0.3"),
        "dissolve/auto: every frame of a transition is a blend of its two ends within this share of their "
-       "difference (0-1); higher finds more dissolves over moving footage, and more false ones")
-      ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35),
+       "difference (0-1; wipes: within 0.4 of it, pixel by pixel, of the nearer end); higher finds more "
+       "dissolves over moving footage, and more false ones")
+      ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35, "0.35"),
        "histogram: change of consecutive frames' HSV histograms (0-1, half their L1 distance) that starts a shot")
       ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
       ("max-pixels", po::value(&s.max_pixels)->default_value(0),
