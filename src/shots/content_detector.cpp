@@ -45,13 +45,14 @@ double ContentDetector::score(const cv::Mat& hsv_a, const cv::Mat& edges_a, cons
 }
 
 void ContentDetector::process(const FrameFeatures& frame, std::vector<Boundary>& out) {
-  Scored scored{frame.index, frame.seconds, 0.0, 0, frame.hsv.clone(), frame.edges.clone()};
+  Scored scored{frame.index, frame.seconds, 0.0, 0, 0.0, frame.signature.hist, frame.hsv.clone(), frame.edges.clone()};
   if (scores_.empty()) {
     shot_start_sec_ = frame.seconds;
   } else {
     const Scored& prev = scores_.back();
     scored.score = score(frame.hsv, frame.edges, prev.hsv, prev.edges);
     scored.hash_change = hamming(prev_hash_, frame.signature.phash);
+    scored.hist_change = histogram_distance(prev.hist, frame.signature.hist);
     shown_hsv_ = last_hsv_;
     shown_edges_ = last_edges_;
   }
@@ -113,7 +114,10 @@ void ContentDetector::decide(std::vector<Boundary>& out) {
       for (size_t i = 0; i < side->size() && i < static_cast<size_t>(window_); ++i, ++n) sum += (*side)[i];
     }
     const double neighbours = n > 0 ? std::max(1.0, sum / n) : 1.0;
-    cut = s.score >= options_.adaptive_ratio * neighbours;
+    // During fast motion every frame scores high and a cut rarely stands out adaptive_ratio times; a colour
+    // histogram that jumps as well (motion keeps the palette, a cut changes it) lowers the bar to kMotionRatio.
+    const bool palette_change = s.hist_change >= options_.histogram_threshold;
+    cut = s.score >= (palette_change ? kMotionRatio : options_.adaptive_ratio) * neighbours;
   }
   if (cut && options_.flash_frames > 0) cut = !transient(k);
   if (cut) {
@@ -125,7 +129,7 @@ void ContentDetector::decide(std::vector<Boundary>& out) {
   while (!scores_.empty() && scores_.front().index < next_decision_ - std::max(span_, options_.flash_frames) - 1) {
     const Scored& old = scores_.front();
     if (old.score >= kRepeatedFrameScore && old.index > 0) {
-      moved_.push_back({old.index, old.seconds, old.score, old.hash_change, {}, {}});
+      moved_.push_back({old.index, old.seconds, old.score, old.hash_change, old.hist_change, {}, {}, {}});
       if (moved_.size() > static_cast<size_t>(std::max(span_, 1))) moved_.pop_front();
     }
     scores_.pop_front();

@@ -25,6 +25,8 @@ class ContentDetector final : public ShotDetector {
   static constexpr double kFreezeLookbackSeconds = 2.0;
   // Flash check: frames on both sides of a short anomaly "look alike" below this share of the candidate's score.
   static constexpr double kTransientShare = 0.5;
+  // Adaptive: the ratio a cut needs when its colour histogram also jumps by --histogram-threshold.
+  static constexpr double kMotionRatio = 1.5;
   ContentDetector(const DetectorOptions& options, bool adaptive);
   std::string_view name() const override { return adaptive_ ? "adaptive" : "content"; }
   void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
@@ -38,6 +40,8 @@ class ContentDetector final : public ShotDetector {
     double seconds;
     double score;     // against the previous frame; 0 for the first
     int hash_change;  // pHash bits changed against the previous frame
+    double hist_change;  // histogram_distance against the previous frame
+    Histogram hist;
     cv::Mat hsv, edges;
   };
   double score(const cv::Mat& hsv_a, const cv::Mat& edges_a, const cv::Mat& hsv_b, const cv::Mat& edges_b);
