@@ -150,7 +150,7 @@ def make_video(rng, idx, out_dir, tmp_dir, corpus, family):
     p_gradual = {"gradual": 0.75, "mixed": 0.4}.get(family, 0.25)
     # Every link gets the same time base: xfade refuses inputs whose time bases differ.
     graph = [f"[{k}:v]settb=AVTB,setpts=PTS-STARTPTS[s{k}]" for k in range(len(shots))]
-    cuts, transitions = [], []
+    cuts, transitions, kinds = [], [], []
     cur, length = "[s0]", shots[0]["frames"]
     for k in range(1, len(shots)):
         nxt = f"[s{k}]"
@@ -161,6 +161,7 @@ def make_video(rng, idx, out_dir, tmp_dir, corpus, family):
             off = length - d
             graph.append(f"{cur}{nxt}xfade=transition={t}:duration={d / fps:.6f}:offset={off / fps:.6f},settb=AVTB[j{k}]")
             transitions.append([off, length])
+            kinds.append(t)
             tags.add("gradual")
             length += shots[k]["frames"] - d
         else:
@@ -210,7 +211,8 @@ def make_video(rng, idx, out_dir, tmp_dir, corpus, family):
     for f in files:
         os.remove(f)
     with open(path + ".truth.json", "w") as fh:
-        json.dump({"frames": length, "cuts": cuts, "transitions": transitions, "tags": sorted(tags)}, fh)
+        json.dump({"frames": length, "cuts": cuts, "transitions": transitions, "transition_kinds": kinds,
+                   "tags": sorted(tags)}, fh)
 
 
 def main():

@@ -88,7 +88,8 @@ po::options_description scan_options(ScanCli& s) {
        "difference (0-1; wipes: within 0.4 of it, pixel by pixel, of the nearer end); higher finds more "
        "dissolves over moving footage, and more false ones")
       ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35, "0.35"),
-       "histogram: change of consecutive frames' HSV histograms (0-1, half their L1 distance) that starts a shot")
+       "histogram: change of consecutive frames' HSV histograms (0-1, half their L1 distance) that starts a shot; "
+       "auto/adaptive: a change this large lowers the ratio a cut needs to 1.5")
       ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
       ("max-pixels", po::value(&s.max_pixels)->default_value(0),
        "refuse videos whose frames exceed this many pixels (0 = no limit)")
