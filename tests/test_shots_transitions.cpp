@@ -74,6 +74,20 @@ TEST_CASE("shots: a flash is not a cut") {
   CHECK(scan_video({"f", fixture("flash.mp4"), ""}, o).shots.size() > 1);
 }
 
+TEST_CASE("shots: a cut between two fast pans is exact, and the pans are no cuts") {
+  for (const char* detector : {"auto", "adaptive"}) {
+    CAPTURE(detector);
+    const auto rows = rows_of(fixture("pan_cut.mp4"), detector);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[1].kind == ShotKind::Shot);
+    CHECK(rows[1].start == 40);
+  }
+  // The cut does not stand out 3x from the pan: the palette change is what finds it.
+  ScanOptions o;
+  o.detection.histogram_threshold = 1.0;
+  CHECK(scan_video({"p", fixture("pan_cut.mp4"), ""}, o).shots.size() == 1);
+}
+
 TEST_CASE("shots: the dissolve, fade and histogram detectors keep the sample videos' truth") {
   using V = std::vector<int64_t>;
   const auto cuts = [](const std::string& path, const char* detector) {
