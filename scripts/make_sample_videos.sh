@@ -318,7 +318,35 @@ verify() {
   done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4")
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# [shots] fixtures: tests/data/shots/ (tests/test_shots_transitions.cpp). 96x72, 25 fps, H.264.
+# file                      frames  truth
+# shots/crossfade.mp4       90      xfade=fade (cross-fade) over frames [40, 60): smptehdbars (60 frames) ->
+#                                   static Sierpinski triangle (50 frames)
+# shots/fadewhite.mp4       90      xfade=fadewhite over [40, 60): through white
+# shots/flash.mp4           75      one moving shot (testsrc2); flashes (brightness spikes) at frame 25 (one
+#                                   frame) and 50-51 (two frames): no cut
+# shots/pan_cut.mp4         80      two fast-panning shots (testsrc2, mandelbrot; a 96x72 window swinging over a
+#                                   192x144 picture), hard cut at 40
+# xfade: offset 1.6 s and duration 0.8 s at 25 fps = frames 40..59 blend the two shots.
+# ---------------------------------------------------------------------------------------------------------
+make_shot_fixtures() {
+  local D="$TD/shots" S=96x72 t
+  mkdir -p "$D"
+  for t in fade:crossfade fadewhite:fadewhite; do
+    encode "$D/${t#*:}.mp4" 30 \
+      "$(shot "$(look_hdbars $S)" 0 60),settb=AVTB[a];$(shot "$(look_sierpinski $S)" 0 50),settb=AVTB[b];[a][b]xfade=transition=${t%%:*}:duration=0.8:offset=1.6[out0]" -an
+  done
+  local pan="crop=96:72:x='(iw-ow)*(0.5+0.5*sin(n*0.3+PHASE))':y='(ih-oh)*(0.5+0.5*cos(n*0.2))'"
+  encode "$D/pan_cut.mp4" 32 "$(concat_graph \
+    "$(shot "$(look_testsrc2 192x144)" 0 40),${pan/PHASE/0}" \
+    "$(shot "mandelbrot=s=192x144:r=25" 0 40),${pan/PHASE/2}")[out0]" -an
+  encode "$D/flash.mp4" 30 \
+    "$(shot "$(look_testsrc2 $S)" 0 75),eq=brightness=0.6:contrast=0.6:enable='eq(n,25)',eq=brightness=0.5:enable='between(n,50,51)'[out0]" -an
+}
+
 make_samples
 make_fixtures
+make_shot_fixtures
 echo "generated $(find "$SV" -name '*.mp4' | wc -l) sample videos ($(du -sk "$SV" | cut -f1) KB) and fixtures in tests/data"
 if [ "$VERIFY" = 1 ]; then verify; fi

@@ -45,8 +45,19 @@ struct DetectorOptions {
   double weight_edges = 0.5;
   // Fades: a frame is black when its mean luma is below this (0..255).
   double black_level = 12.0;
-  // Longest fade-out or fade-in ramp searched around a black run, seconds.
+  // Fades to white: a frame is white when its mean luma is above this (0..255).
+  double white_level = 235.0;
+  // Longest fade-out or fade-in ramp searched around a black or white run, seconds.
   double max_fade_seconds = 3.0;
+  // Flashes and damaged frames: a cut candidate is dropped when one of the next this-many frames looks like
+  // the frame before the candidate again (a camera flash, a strobe, a few corrupt frames). 0 disables.
+  int flash_frames = 3;
+  // Dissolves: the two ends of a transition differ by at least this mean value change (0..255) ...
+  double dissolve_min_change = 18.0;
+  // ... and every frame between them is a blend of the two ends within this share of that change.
+  double dissolve_max_residual = 0.3;
+  // Histogram detector: half the L1 distance of consecutive frames' HSV histograms (0..1) that starts a shot.
+  double histogram_threshold = 0.35;
 };
 
 class ShotDetector {

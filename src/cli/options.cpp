@@ -59,8 +59,10 @@ po::options_description scan_options(ScanCli& s) {
   po::options_description d("Scanning", kLineLength, kDescriptionLength);
   d.add_options()
       ("detector", po::value(&s.detector)->default_value("auto"),
-       "shot detector: auto (adaptive cuts + fades through black), adaptive (cuts whose score stands out from "
-       "the neighbouring frames'), content (cuts by score alone), fade (fades only)")
+       "shot detector: auto (adaptive cuts + fades through black or white + dissolves), adaptive (cuts whose "
+       "score stands out from the neighbouring frames'), content (cuts by score alone), histogram (cuts by "
+       "colour-histogram change), fade (fades through black or white only), dissolve (dissolves, cross-fades "
+       "and wipes only)")
       ("threshold", po::value<double>()->notifier([&s](double v) { s.threshold = v; }),
        "cut threshold on the 0-255 content score (weighted mean change of hue, saturation, luma and edges). "
        "Default 27 for content, 15 for auto/adaptive. Lower finds more cuts")
@@ -70,6 +72,28 @@ po::options_description scan_options(ScanCli& s) {
        "a cut must also change this many of the 64 perceptual-hash bits (0 disables): colour-only changes "
        "and flashes are not cuts")
       ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
+      ("adaptive-window", po::value(&s.adaptive_window)->default_value(2),
+       "auto/adaptive: a cut's score is compared with the N largest scores among the 2N frames on each side "
+       "(1-30)")
+      ("flash-frames", po::value(&s.flash_frames)->default_value(3),
+       "content/adaptive/histogram/auto: a cut is dropped when a frame before it and one after it, at most N+1 "
+       "apart, look alike (a camera flash, strobe or a few damaged frames in between); 0 disables")
+      ("black-level", po::value(&s.black_level)->default_value(12.0),
+       "fade/auto: a frame whose mean luma (0-255) is below this is black")
+      ("white-level", po::value(&s.white_level)->default_value(235.0),
+       "fade/auto: a frame whose mean luma (0-255) is above this is white")
+      ("max-fade", po::value(&s.max_fade)->default_value(3.0),
+       "fade/auto: longest fade ramp, and longest black or white run inside a fade, in seconds")
+      ("dissolve-min-change", po::value(&s.dissolve_min_change)->default_value(18.0),
+       "dissolve/auto: the pictures before and after a gradual transition differ by at least this mean change "
+       "of the 16x16 HSV value plane (0-255)")
+      ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3, "0.3"),
+       "dissolve/auto: every frame of a transition is a blend of its two ends within this share of their "
+       "difference (0-1; wipes: within 0.4 of it, pixel by pixel, of the nearer end); higher finds more "
+       "dissolves over moving footage, and more false ones")
+      ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35, "0.35"),
+       "histogram: change of consecutive frames' HSV histograms (0-1, half their L1 distance) that starts a shot; "
+       "auto/adaptive: a change this large lowers the ratio a cut needs to 1.5")
       ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
       ("max-pixels", po::value(&s.max_pixels)->default_value(s.max_pixels),
        "refuse videos whose frames exceed this many pixels, an error in errors.csv (decompression bombs; "
@@ -191,6 +215,14 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detection.min_shot_seconds = s.min_shot;
   o.detection.adaptive_ratio = s.adaptive_ratio;
   o.detection.min_hash_change = s.min_hash_change;
+  o.detection.adaptive_window = s.adaptive_window;
+  o.detection.flash_frames = s.flash_frames;
+  o.detection.black_level = s.black_level;
+  o.detection.white_level = s.white_level;
+  o.detection.max_fade_seconds = s.max_fade;
+  o.detection.dissolve_min_change = s.dissolve_min_change;
+  o.detection.dissolve_max_residual = s.dissolve_max_residual;
+  o.detection.histogram_threshold = s.histogram_threshold;
   o.decoder.max_pixels = s.max_pixels;
   o.decoder.max_seconds = s.max_seconds;
   if (s.speed != "normal" && s.speed != "fast")
@@ -214,6 +246,14 @@ json scan_parameters(const ScanOptions& o) {
           {"min_shot_seconds", o.detection.min_shot_seconds},
           {"adaptive_ratio", o.detection.adaptive_ratio},
           {"min_hash_change", o.detection.min_hash_change},
+          {"adaptive_window", o.detection.adaptive_window},
+          {"flash_frames", o.detection.flash_frames},
+          {"black_level", o.detection.black_level},
+          {"white_level", o.detection.white_level},
+          {"max_fade_seconds", o.detection.max_fade_seconds},
+          {"dissolve_min_change", o.detection.dissolve_min_change},
+          {"dissolve_max_residual", o.detection.dissolve_max_residual},
+          {"histogram_threshold", o.detection.histogram_threshold},
           {"analysis_size", o.decoder.analysis_size},
           {"speed", o.decoder.fast ? "fast" : "normal"},
           {"keyframes_per_clip", o.keyframes_per_clip}};

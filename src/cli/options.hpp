@@ -38,6 +38,15 @@ struct ScanCli {
   int analysis_size = 64;
   double adaptive_ratio = 3.0;
   int min_hash_change = 12;
+  // Shot-detector parameters added with the [shots] detectors (defaults: DetectorOptions).
+  int adaptive_window = 2;
+  int flash_frames = 3;
+  double black_level = 12.0;
+  double white_level = 235.0;
+  double max_fade = 3.0;
+  double dissolve_min_change = 18.0;
+  double dissolve_max_residual = 0.3;
+  double histogram_threshold = 0.35;
 };
 
 struct SplitCli {

@@ -11,14 +11,9 @@ namespace vidsplit {
 
 namespace detail {
 
-CombinedDetector::CombinedDetector(const DetectorOptions& options) {
-  parts_.push_back(std::make_unique<ContentDetector>(options, /*adaptive=*/true));
-  parts_.push_back(std::make_unique<FadeDetector>(options));
-}
-
 void CombinedDetector::process(const FrameFeatures& frame, std::vector<Boundary>& out) {
   for (auto& part : parts_) part->process(frame, pending_);
-  release(settled_before(), out);
+  release(parts_settled(), out);
 }
 
 void CombinedDetector::flush(std::vector<Boundary>& out) {
@@ -26,33 +21,65 @@ void CombinedDetector::flush(std::vector<Boundary>& out) {
   release(INT64_MAX, out);
 }
 
-int64_t CombinedDetector::settled_before() const {
+int64_t CombinedDetector::parts_settled() const {
   int64_t settled = INT64_MAX;
   for (const auto& part : parts_) settled = std::min(settled, part->settled_before());
-  // A cut is only final once no fade can still claim it, and a fade claims cuts one frame outside it.
-  return settled == INT64_MAX ? settled : std::max<int64_t>(0, settled - 1);
+  return settled;
+}
+
+int64_t CombinedDetector::settled_before() const {
+  const int64_t settled = parts_settled();
+  // A cut is only final once no transition can still claim it, and a transition claims cuts one frame
+  // outside it; a transition held back for merging holds back everything after its start.
+  int64_t before = settled == INT64_MAX ? settled : std::max<int64_t>(0, settled - 1);
+  for (const Boundary& b : pending_) before = std::min(before, b.start);
+  return before;
 }
 
 void CombinedDetector::metrics(std::vector<std::pair<std::string_view, double>>& out) const {
   for (const auto& part : parts_) part->metrics(out);
 }
 
-void CombinedDetector::release(int64_t before, std::vector<Boundary>& out) {
+void CombinedDetector::release(int64_t settled, std::vector<Boundary>& out) {
   std::stable_sort(pending_.begin(), pending_.end(),
                    [](const Boundary& a, const Boundary& b) { return a.start < b.start; });
-  std::vector<Boundary> keep;
+  // Transitions that overlap or nearly touch are one: a fade detector and the dissolve detector seeing the
+  // same fade, or a fade out to white straight into a fade to black. A gap this short is no shot.
+  std::vector<Boundary> merged;
   for (const Boundary& b : pending_) {
-    if (b.kind == BoundaryKind::Cut) {
-      const bool inside_fade = std::any_of(pending_.begin(), pending_.end(), [&](const Boundary& t) {
-        return t.kind == BoundaryKind::Transition && b.start >= t.start - 1 && b.start <= t.end + 1;
-      });
-      if (inside_fade) continue;
+    if (b.kind == BoundaryKind::Transition && !merged.empty() && merged.back().kind == BoundaryKind::Transition &&
+        b.start <= merged.back().end + kMergeGap) {
+      merged.back().end = std::max(merged.back().end, b.end);
+      merged.back().score = std::max(merged.back().score, b.score);
+      continue;
     }
-    if (b.start >= before) {
+    merged.push_back(b);
+  }
+  std::vector<Boundary> transitions;
+  for (const Boundary& b : merged)
+    if (b.kind == BoundaryKind::Transition) transitions.push_back(b);
+  std::vector<Boundary> keep;
+  bool blocked = false;  // boundaries go out in order: nothing passes one that must wait
+  for (const Boundary& b : merged) {
+    if (b.kind == BoundaryKind::Cut) {
+      const bool inside = std::any_of(transitions.begin(), transitions.end(), [&](const Boundary& t) {
+        return b.start >= t.start - 1 && b.start <= t.end + 1;
+      });
+      if (inside) continue;
+    }
+    // A transition is final once every part has reported all that could still merge with it.
+    const bool ready = b.kind == BoundaryKind::Cut
+                           ? b.start < (settled == INT64_MAX ? settled : settled - 1)
+                           : (settled == INT64_MAX || b.end + kMergeGap + 1 < settled - 1);
+    if (blocked || !ready) {
+      blocked = true;
       keep.push_back(b);
-    } else if (b.start >= released_end_) {  // overlapping fades: the first one wins
+    } else if (b.start >= released_end_) {
       out.push_back(b);
       released_end_ = std::max(b.end, b.start + 1);
+    } else if (b.kind == BoundaryKind::Transition && b.end > released_end_) {
+      out.push_back({b.kind, released_end_, b.end, b.score});  // the part not yet covered
+      released_end_ = b.end;
     }
   }
   pending_ = std::move(keep);
@@ -75,10 +102,27 @@ std::map<std::string, Entry, std::less<>>& registry() {
     e["adaptive"] = {"hard cuts whose content score also stands out against the neighbouring frames' scores "
                      "(robust to fast motion)",
                      [](const DetectorOptions& o) { return std::make_unique<detail::ContentDetector>(o, true); }};
-    e["fade"] = {"fades out to and in from black, reported as transition spans",
-                 [](const DetectorOptions& o) { return std::make_unique<detail::FadeDetector>(o); }};
-    e["auto"] = {"adaptive cuts plus fades; a cut inside a fade is dropped (default)",
-                 [](const DetectorOptions& o) { return std::make_unique<detail::CombinedDetector>(o); }};
+    e["histogram"] = {"hard cuts from the change of consecutive frames' HSV histograms",
+                      [](const DetectorOptions& o) { return std::make_unique<detail::HistogramDetector>(o); }};
+    e["fade"] = {"fades out to and in from black or white, reported as transition spans",
+                 [](const DetectorOptions& o) {
+                   std::vector<std::unique_ptr<ShotDetector>> parts;
+                   parts.push_back(std::make_unique<detail::FadeDetector>(o, false));
+                   parts.push_back(std::make_unique<detail::FadeDetector>(o, true));
+                   return std::make_unique<detail::CombinedDetector>("fade", std::move(parts));
+                 }};
+    e["dissolve"] = {"gradual transitions between two pictures (dissolves, cross-fades, wipes) as spans",
+                     [](const DetectorOptions& o) { return std::make_unique<detail::DissolveDetector>(o); }};
+    e["auto"] = {"adaptive cuts, fades through black or white, and dissolves; a cut inside a transition is "
+                 "dropped and overlapping transitions merge (default)",
+                 [](const DetectorOptions& o) {
+                   std::vector<std::unique_ptr<ShotDetector>> parts;
+                   parts.push_back(std::make_unique<detail::ContentDetector>(o, true));
+                   parts.push_back(std::make_unique<detail::FadeDetector>(o, false));
+                   parts.push_back(std::make_unique<detail::FadeDetector>(o, true));
+                   parts.push_back(std::make_unique<detail::DissolveDetector>(o));
+                   return std::make_unique<detail::CombinedDetector>("auto", std::move(parts));
+                 }};
     return e;
   }();
   return entries;

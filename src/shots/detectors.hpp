@@ -20,6 +20,13 @@ class ContentDetector final : public ShotDetector {
   static constexpr double kDefaultAdaptiveThreshold = 15.0;
   // Below this score a frame repeats its predecessor.
   static constexpr double kRepeatedFrameScore = 1.0;
+  // Adaptive: how far back (seconds) the neighbours of a cut candidate may be taken from when the frames just
+  // before it are frozen (a stalled or damaged stretch): the motion before the freeze is the reference.
+  static constexpr double kFreezeLookbackSeconds = 2.0;
+  // Flash check: frames on both sides of a short anomaly "look alike" below this share of the candidate's score.
+  static constexpr double kTransientShare = 0.5;
+  // Adaptive: the ratio a cut needs when its colour histogram also jumps by --histogram-threshold.
+  static constexpr double kMotionRatio = 1.5;
   ContentDetector(const DetectorOptions& options, bool adaptive);
   std::string_view name() const override { return adaptive_ ? "adaptive" : "content"; }
   void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
@@ -33,20 +40,28 @@ class ContentDetector final : public ShotDetector {
     double seconds;
     double score;     // against the previous frame; 0 for the first
     int hash_change;  // pHash bits changed against the previous frame
+    double hist_change;  // histogram_distance against the previous frame
+    Histogram hist;
+    cv::Mat hsv, edges;
   };
+  double score(const cv::Mat& hsv_a, const cv::Mat& edges_a, const cv::Mat& hsv_b, const cv::Mat& edges_b);
+  bool transient(int64_t k);
   void decide(std::vector<Boundary>& out);
   DetectorOptions options_;
   bool adaptive_;
   int window_;
+  int span_;       // adaptive: frames searched on each side for the window_ neighbours
+  int lookahead_;  // frames a decision waits for: the adaptive window and the flash check
   double threshold_;
-  cv::Mat prev_hsv_, prev_edges_, diff_;
+  cv::Mat diff_;
   uint64_t prev_hash_ = 0;
-  bool have_prev_ = false;
-  std::deque<Scored> scores_;  // frames next_decision_ - window_ .. newest
+  std::deque<Scored> scores_;  // frames next_decision_ - max(span_, flash_frames) - 1 .. newest
+  std::deque<Scored> moved_;   // scores of the last frames that changed, before scores_ (adaptive)
   int64_t next_decision_ = 0;
   double shot_start_sec_ = 0.0;
-  cv::Scalar last_hsv_;
-  double last_edges_ = 0.0;
+  int64_t shot_start_ = 0;
+  cv::Scalar last_hsv_, shown_hsv_;
+  double last_edges_ = 0.0, shown_edges_ = 0.0;
 };
 
 // Fades through black. A fade is a ramp: luma falling frame after frame into a run of black frames (mean
@@ -60,8 +75,9 @@ class FadeDetector final : public ShotDetector {
   static constexpr int64_t kMinRampFrames = 2;
   // Luma steps smaller than this (of 255) are noise or motion, not a fade: a 1 s fade moves ~4 per frame.
   static constexpr float kMinRampStep = 0.5f;
-  explicit FadeDetector(const DetectorOptions& options) : options_(options) {}
-  std::string_view name() const override { return "fade"; }
+  // white: fades to and from white (luma above white_level) instead of black.
+  FadeDetector(const DetectorOptions& options, bool white) : options_(options), white_(white) {}
+  std::string_view name() const override { return white_ ? "fade-white" : "fade"; }
   void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
   void flush(std::vector<Boundary>& out) override;
   int64_t settled_before() const override;
@@ -71,6 +87,7 @@ class FadeDetector final : public ShotDetector {
   enum class State { Watching, InBlack, FadingIn };
   void emit(int64_t end, std::vector<Boundary>& out);
   DetectorOptions options_;
+  bool white_;
   State state_ = State::Watching;
   float prev_luma_ = 0.0f;
   double descent_start_sec_ = 0.0;
@@ -83,18 +100,97 @@ class FadeDetector final : public ShotDetector {
   int64_t next_ = 0;
 };
 
-// "auto": content cuts and fades together. A cut within one frame of a fade is part of the fade.
-class CombinedDetector final : public ShotDetector {
+// Gradual transitions between two pictures (dissolves, cross-fades, wipes), reported as spans. At every frame it
+// tests windows of several widths ending there: see test(). Decisions lag 2 * 32 + 1 frames; memory is that
+// many value planes.
+class DissolveDetector final : public ShotDetector {
  public:
-  explicit CombinedDetector(const DetectorOptions& options);
-  std::string_view name() const override { return "auto"; }
+  // No frame-to-frame step may carry more than this share of the window's change: a jump is a cut or a flash.
+  static constexpr double kMaxStepShare = 0.4;
+  // Shortest span reported; shorter ramps are left to the cut detectors.
+  static constexpr int64_t kMinFrames = 4;
+  // Frames at each end of a window that must plainly show one of the two pictures (weight within
+  // kPlateauWeight of 0 or 1).
+  static constexpr int kPlateauFrames = 2;
+  // A wipe's frames must be within this share of --dissolve-max-residual of the nearer end, pixel by pixel.
+  static constexpr double kWipeShare = 0.4;
+  static constexpr double kPlateauWeight = 0.2;
+  // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
+  // kConfirmFrames at each end.
+  static constexpr int64_t kConfirmShift = 3;
+  static constexpr int64_t kConfirmFrames = 2;
+  explicit DissolveDetector(const DetectorOptions& options);
+  std::string_view name() const override { return "dissolve"; }
   void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
   void flush(std::vector<Boundary>& out) override;
   int64_t settled_before() const override;
   void metrics(std::vector<std::pair<std::string_view, double>>& out) const override;
 
  private:
-  void release(int64_t before, std::vector<Boundary>& out);
+  struct Stored {
+    int64_t index = 0;
+    cv::Mat value;      // HSV value plane, CV_32F
+    double step = 0.0;  // mean absolute change from the previous frame
+  };
+  void test(int h, std::vector<Boundary>& out);
+  DetectorOptions options_;
+  int max_half_ = 0;
+  static constexpr int kSide = 16;
+  cv::Mat plane_, small_;
+  std::deque<Stored> frames_;
+  struct Seen {
+    int64_t start, end, window_end;
+  };
+  std::deque<Seen> seen_;            // recent unconfirmed spans
+  std::optional<Boundary> pending_;  // the transition being widened by overlapping windows
+  int64_t next_ = 0;
+  double last_alpha_mid_ = -1.0;
+};
+
+// Hard cuts from colour alone: half the L1 distance of consecutive frames' HSV marginal histograms (0..1) at or
+// above histogram_threshold, with the minimum shot length and the flash check of the content detector. Blind to
+// motion within one colour scheme, so fast motion rarely cuts; blind also to cuts between similar palettes.
+class HistogramDetector final : public ShotDetector {
+ public:
+  explicit HistogramDetector(const DetectorOptions& options);
+  std::string_view name() const override { return "histogram"; }
+  void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
+  void flush(std::vector<Boundary>& out) override;
+  int64_t settled_before() const override { return next_decision_; }
+  void metrics(std::vector<std::pair<std::string_view, double>>& out) const override;
+
+ private:
+  struct Seen {
+    int64_t index;
+    double seconds;
+    double distance;  // against the previous frame
+    Histogram hist;
+  };
+  void decide(std::vector<Boundary>& out);
+  DetectorOptions options_;
+  std::deque<Seen> seen_;  // frames next_decision_ - flash_frames - 1 .. newest
+  int64_t next_decision_ = 0;
+  double shot_start_sec_ = 0.0;
+};
+
+// Several detectors as one ("auto", "fade"). A cut within one frame of a transition is part of it, and
+// overlapping or touching transitions merge into one span.
+class CombinedDetector final : public ShotDetector {
+ public:
+  CombinedDetector(std::string name, std::vector<std::unique_ptr<ShotDetector>> parts)
+      : name_(std::move(name)), parts_(std::move(parts)) {}
+  std::string_view name() const override { return name_; }
+  void process(const FrameFeatures& frame, std::vector<Boundary>& out) override;
+  void flush(std::vector<Boundary>& out) override;
+  int64_t settled_before() const override;
+  void metrics(std::vector<std::pair<std::string_view, double>>& out) const override;
+
+ private:
+  // Transitions this close (frames between them) merge into one.
+  static constexpr int64_t kMergeGap = 2;
+  int64_t parts_settled() const;
+  void release(int64_t settled, std::vector<Boundary>& out);
+  std::string name_;
   std::vector<std::unique_ptr<ShotDetector>> parts_;
   std::vector<Boundary> pending_;
   int64_t released_end_ = 0;  // boundaries must not start before the end of the last one released

@@ -10,8 +10,9 @@ void FadeDetector::emit(int64_t end, std::vector<Boundary>& out) {
 }
 
 void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& out) {
-  const float luma = frame.signature.mean_luma;
-  const bool black = luma < options_.black_level;
+  // A fade to white is a fade to black in the negative.
+  const float luma = white_ ? 255.0f - frame.signature.mean_luma : frame.signature.mean_luma;
+  const bool black = luma < (white_ ? 255.0 - options_.white_level : options_.black_level);
   const bool first = next_ == 0;
   const bool falling = !first && prev_luma_ - luma > kMinRampStep;
   const bool rising = !first && luma - prev_luma_ > kMinRampStep;
@@ -78,6 +79,7 @@ void FadeDetector::flush(std::vector<Boundary>& out) {
 }
 
 void FadeDetector::metrics(std::vector<std::pair<std::string_view, double>>& out) const {
+  if (white_) return;  // the black fade detector reports the same luma
   out.emplace_back("mean_luma", prev_luma_);
 }
 

@@ -1,0 +1,147 @@
+// Gradual transitions, flashes and damaged frames (fixtures: tests/data/shots/, truth in the [shots] section of
+// scripts/make_sample_videos.sh; corpus checks skip when ../shared/corpus is absent).
+#include "support.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/scan.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace vidsplit;
+
+namespace {
+
+struct Row {
+  ShotKind kind;
+  int64_t start, end;
+};
+
+std::vector<Row> rows_of(const std::string& path, const std::string& detector = "auto") {
+  ScanOptions o;
+  o.detector = detector;
+  const VideoScan s = scan_video({path, path, ""}, o);
+  REQUIRE_MESSAGE(s.ok(), s.error);
+  std::vector<Row> rows;
+  for (const Shot& shot : s.shots) rows.push_back({shot.kind, shot.start_frame, shot.end_frame});
+  return rows;
+}
+
+std::string fixture(const std::string& name) { return test::data("shots/" + name).string(); }
+
+// Exactly one transition, within ±2 frames of [start, end), between two shots.
+void check_one_transition(const std::vector<Row>& rows, int64_t start, int64_t end, int64_t frames) {
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].kind == ShotKind::Shot);
+  CHECK(rows[1].kind == ShotKind::Transition);
+  CHECK(rows[2].kind == ShotKind::Shot);
+  CHECK(std::llabs(rows[1].start - start) <= 2);
+  CHECK(std::llabs(rows[1].end - end) <= 2);
+  CHECK(rows[2].end == frames);
+}
+
+}  // namespace
+
+TEST_CASE("shots: a cross-fade is one transition span") {
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture("crossfade.mp4"), detector), 40, 60, 90);
+  }
+  // Cut detectors see no cut in it: every frame step is small.
+  for (const char* detector : {"content", "adaptive", "histogram"}) {
+    CAPTURE(detector);
+    CHECK(rows_of(fixture("crossfade.mp4"), detector).size() == 1);
+  }
+}
+
+TEST_CASE("shots: a fade through white is one transition span") {
+  for (const char* detector : {"auto", "fade"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture("fadewhite.mp4"), detector), 40, 60, 90);
+  }
+}
+
+TEST_CASE("shots: a flash is not a cut") {
+  // One-frame flash at 25, two-frame flash at 50-51, inside one moving shot.
+  for (const char* detector : {"auto", "adaptive", "content", "histogram"}) {
+    CAPTURE(detector);
+    const auto rows = rows_of(fixture("flash.mp4"), detector);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].kind == ShotKind::Shot);
+  }
+  // With the flash check off, the content detector does cut there: the fixture really has flashes.
+  ScanOptions o;
+  o.detector = "content";
+  o.detection.flash_frames = 0;
+  CHECK(scan_video({"f", fixture("flash.mp4"), ""}, o).shots.size() > 1);
+}
+
+TEST_CASE("shots: a cut between two fast pans is exact, and the pans are no cuts") {
+  for (const char* detector : {"auto", "adaptive"}) {
+    CAPTURE(detector);
+    const auto rows = rows_of(fixture("pan_cut.mp4"), detector);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[1].kind == ShotKind::Shot);
+    CHECK(rows[1].start == 40);
+  }
+  // The cut does not stand out 3x from the pan: the palette change is what finds it.
+  ScanOptions o;
+  o.detection.histogram_threshold = 1.0;
+  CHECK(scan_video({"p", fixture("pan_cut.mp4"), ""}, o).shots.size() == 1);
+}
+
+TEST_CASE("shots: the dissolve, fade and histogram detectors keep the sample videos' truth") {
+  using V = std::vector<int64_t>;
+  const auto cuts = [](const std::string& path, const char* detector) {
+    V out;
+    const auto rows = rows_of(path, detector);
+    for (size_t i = 1; i < rows.size(); ++i)
+      if (rows[i].kind == ShotKind::Shot && rows[i - 1].kind == ShotKind::Shot) out.push_back(rows[i].start);
+    return out;
+  };
+  CHECK(cuts(test::sample("jump/jump_cuts3.mp4"), "histogram") == V{40, 85});
+  CHECK(cuts(test::sample("wave/wave_cuts4.mp4"), "histogram") == V{30, 70, 105});
+  // Smooth motion is no dissolve.
+  for (const char* video : {"run/run_plasma.mp4", "wave/wave_rotate.mp4", "wave/wave_spiral.mp4", "jump/jump_zoom.mp4"}) {
+    CAPTURE(video);
+    CHECK(rows_of(test::sample(video), "dissolve").size() == 1);
+  }
+}
+
+TEST_CASE("vidsplit::make_detector validates the new detectors' parameters") {
+  DetectorOptions o;
+  CHECK(make_detector("dissolve", o)->name() == "dissolve");
+  CHECK(make_detector("histogram", o)->name() == "histogram");
+  CHECK(make_detector("fade", o)->name() == "fade");
+  DetectorOptions bad = o;
+  bad.dissolve_max_residual = 1.5;
+  CHECK_THROWS_AS(make_detector("dissolve", bad), ConfigError);
+  bad = o;
+  bad.histogram_threshold = 0.0;
+  CHECK_THROWS_AS(make_detector("histogram", bad), ConfigError);
+  bad = o;
+  bad.flash_frames = -1;
+  CHECK_THROWS_AS(make_detector("auto", bad), ConfigError);
+}
+
+TEST_CASE("corpus: the damaged frames of neardup/demo.mp4 are no cut") {
+  if (test::corpus().empty()) return;
+  // Frozen/smeared frames ~231-267, then the picture resumes with a jump at 268.
+  for (const Row& r : rows_of((test::corpus() / "neardup/demo.mp4").string())) {
+    CAPTURE(r.start);
+    CHECK((r.start < 220 || r.start > 280));
+  }
+}
+
+TEST_CASE("corpus: testvideo.mp4 fades through black are transitions, cuts at 30 and 180 stay") {
+  if (test::corpus().empty()) return;
+  const auto rows = rows_of((test::corpus() / "cuts/testvideo.mp4").string());
+  REQUIRE(rows.size() >= 3);
+  CHECK(rows[1].start == 30);
+  CHECK(rows[1].kind == ShotKind::Shot);
+  CHECK(rows[2].start == 180);
+  for (int64_t fade : {198, 377}) {
+    CAPTURE(fade);
+    bool inside = false;
+    for (const Row& r : rows) inside |= r.kind == ShotKind::Transition && r.start <= fade && fade < r.end;
+    CHECK(inside);
+  }
+}
