@@ -24,6 +24,7 @@ int cmd_scan(const Args& args);
 int cmd_split(const Args& args);
 int cmd_shots(const Args& args);
 int cmd_merge(const Args& args);
+int cmd_export(const Args& args);
 
 std::string main_usage();
 

@@ -35,8 +35,9 @@ int main(int argc, char** argv) {
     fmt::print("vidsplit {}\n", vidsplit::kVersion);
     return kExitOk;
   }
-  const std::map<std::string, int (*)(const Args&)> commands = {
+  std::map<std::string, int (*)(const Args&)> commands = {
       {"run", cmd_run}, {"scan", cmd_scan}, {"split", cmd_split}, {"shots", cmd_shots}, {"merge", cmd_merge}};
+  commands.emplace("export", cmd_export);
   const auto it = commands.find(command);
   if (it == commands.end()) {
     fmt::print(stderr, "vidsplit: error: unknown command '{}' (try vidsplit --help)\n", command);

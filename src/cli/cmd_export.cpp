@@ -1,0 +1,51 @@
+#include "cli/options.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/export.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace vidsplit::cli {
+
+int cmd_export(const Args& args) {
+  std::string out, format, to, link = "copy";
+  po::options_description visible("Export", kLineLength, kDescriptionLength);
+  visible.add_options()
+      ("help,h", "show this help")
+      ("format", po::value(&format), "export format (required): mmaction2, ucf101, kinetics, pytorchvideo, hf-videofolder")
+      ("to", po::value(&to), "export folder; default OUT/export/FORMAT. Nothing is written outside it")
+      ("link", po::value(&link)->default_value("copy"),
+       "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink");
+  po::options_description hidden;
+  hidden.add_options()("out", po::value(&out));
+  po::positional_options_description pos;
+  pos.add("out", 1);
+  const Parsed p = parse(args, visible, hidden, pos);
+  if (p.help) {
+    print_help("Usage: vidsplit export OUT --format NAME [--to DIR] [--link MODE]\n\nWrites the split in OUT "
+               "(clips.csv, with video paths from scan.jsonl) in a training framework's format.\n\n" +
+                   export_formats_help(),
+               visible,
+               "  vidsplit export out --format mmaction2 --to data/mm\n"
+               "  vidsplit export out --format ucf101 --to data/ucf --link symlink\n"
+               "  vidsplit export out --format kinetics   # -> out/export/kinetics\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("give the OUT folder of `vidsplit run` (or `split`)");
+  if (format.empty()) throw ConfigError("missing --format NAME");
+  ExportOptions options;
+  options.format = format;
+  options.to = to.empty() ? (std::filesystem::path(out) / "export" / format).string() : to;
+  options.link = parse_link_mode(link);
+  const auto formats = export_formats();
+  if (std::find(formats.begin(), formats.end(), format) == formats.end())
+    export_split({}, options);  // throws the unknown-format error before anything is read
+  const ExportPlan plan = load_export_plan(out);
+  const ExportResult result = export_split(plan, options);
+  fmt::print("vidsplit export: {} videos, {} list files in {} (format {})\n", result.videos_placed,
+             result.files.size(), options.to, format);
+  return kExitOk;
+}
+
+}  // namespace vidsplit::cli
