@@ -25,6 +25,7 @@ int cmd_split(const Args& args);
 int cmd_shots(const Args& args);
 int cmd_merge(const Args& args);
 int cmd_export(const Args& args);
+int cmd_report(const Args& args);
 
 std::string main_usage();
 

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   std::map<std::string, int (*)(const Args&)> commands = {
       {"run", cmd_run}, {"scan", cmd_scan}, {"split", cmd_split}, {"shots", cmd_shots}, {"merge", cmd_merge}};
   commands.emplace("export", cmd_export);
+  commands.emplace("report", cmd_report);
   const auto it = commands.find(command);
   if (it == commands.end()) {
     fmt::print(stderr, "vidsplit: error: unknown command '{}' (try vidsplit --help)\n", command);

@@ -29,6 +29,8 @@ Usage:
   vidsplit split SCAN.jsonl -o OUT [options]  group + split from an earlier scan
   vidsplit shots VIDEO [options]              shot list of one video as CSV on stdout
   vidsplit merge SCAN.jsonl... -o OUT         combine shard scans (scan --shard I/N) into OUT/scan.jsonl
+  vidsplit export OUT --format NAME [--to DIR]  OUT's split as mmaction2/ucf101/kinetics/... lists
+  vidsplit report OUT                         OUT/report.html (run writes it too, unless --no-report)
   vidsplit --help | --version                 and `vidsplit COMMAND --help` for each command
 
 INPUT is a video file or a folder, read recursively; a video's label is its parent folder's name

@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "vidsplit/outputs.hpp"
+#include "vidsplit/report.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,7 @@ po::options_description common_options(CommonCli& c);
 po::options_description scan_options(ScanCli& s);
 po::options_description split_options(SplitCli& s);
 po::options_description output_options(std::string& out);
+po::options_description report_options(ReportOptions& r);  // cmd_report.cpp
 
 struct Parsed {
   po::variables_map vm;
