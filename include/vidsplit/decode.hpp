@@ -14,6 +14,9 @@ struct DecoderOptions {
   int threads = 0;          // codec threads; 0 lets FFmpeg pick from the core count
   int analysis_size = 64;   // frames are scaled to analysis_size x analysis_size
   int64_t max_pixels = 0;   // refuse coded frames larger than this (0 = no limit)
+  // Exports (frame extraction) want real pictures: when set, frames come at the video's display size
+  // (VideoInfo::display_width x display_height, after rotation) instead of the analysis square.
+  bool display_size = false;
   const std::atomic<bool>* stop = nullptr;  // polled between packets; set it to abandon decoding
 };
 

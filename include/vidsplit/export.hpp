@@ -3,6 +3,7 @@
 // video id that is absolute or holds `..` is refused with ConfigError.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -50,6 +51,10 @@ struct ExportOptions {
   std::string format;  // one of export_formats()
   std::string to;      // target folder, created if missing
   LinkMode link = LinkMode::Copy;  // how list formats place the source videos under `to`
+  int frames_every = 1;  // frame formats: keep decoded frames whose index (in the video) is a multiple of this
+  int jpeg_quality = 95;
+  int threads = 0;       // codec threads for frame formats (0 = FFmpeg's choice)
+  const std::atomic<bool>* stop = nullptr;  // polled while decoding; Interrupted when set
 };
 
 // Format names, in help order.

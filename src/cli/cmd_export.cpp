@@ -4,19 +4,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace vidsplit::cli {
 
 int cmd_export(const Args& args) {
   std::string out, format, to, link = "copy";
+  int frames_every = 1, threads = 0;
   po::options_description visible("Export", kLineLength, kDescriptionLength);
   visible.add_options()
       ("help,h", "show this help")
-      ("format", po::value(&format), "export format (required): mmaction2, ucf101, kinetics, pytorchvideo, hf-videofolder")
+      ("format", po::value(&format), "export format (required): mmaction2, ucf101, kinetics, pytorchvideo, hf-videofolder, "
+       "mmaction2-rawframes, ultralytics")
       ("to", po::value(&to), "export folder; default OUT/export/FORMAT. Nothing is written outside it")
       ("link", po::value(&link)->default_value("copy"),
-       "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink");
+       "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink")
+      ("frames-every", po::value(&frames_every)->default_value(1),
+       "frame formats: keep every N-th decoded frame (frame index in the video divisible by N)")
+      ("threads,j", po::value(&threads)->default_value(0), "codec threads for frame formats; 0 = FFmpeg's choice");
   po::options_description hidden;
   hidden.add_options()("out", po::value(&out));
   po::positional_options_description pos;
@@ -29,7 +35,8 @@ int cmd_export(const Args& args) {
                visible,
                "  vidsplit export out --format mmaction2 --to data/mm\n"
                "  vidsplit export out --format ucf101 --to data/ucf --link symlink\n"
-               "  vidsplit export out --format kinetics   # -> out/export/kinetics\n");
+               "  vidsplit export out --format kinetics   # -> out/export/kinetics\n"
+               "  vidsplit export out --format ultralytics --frames-every 5 --to data/frames\n");
     return kExitOk;
   }
   if (out.empty()) throw ConfigError("give the OUT folder of `vidsplit run` (or `split`)");
@@ -38,6 +45,11 @@ int cmd_export(const Args& args) {
   options.format = format;
   options.to = to.empty() ? (std::filesystem::path(out) / "export" / format).string() : to;
   options.link = parse_link_mode(link);
+  options.frames_every = frames_every;
+  options.threads = threads;
+  options.stop = &stop_flag();
+  if (frames_every < 1) throw ConfigError("--frames-every must be >= 1");
+  if (threads < 0) throw ConfigError("--threads must be >= 0");
   const auto formats = export_formats();
   if (std::find(formats.begin(), formats.end(), format) == formats.end())
     export_split({}, options);  // throws the unknown-format error before anything is read

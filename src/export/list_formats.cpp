@@ -5,6 +5,7 @@
 #include "vidsplit/export.hpp"
 #include "vidsplit/io.hpp"
 #include "vidsplit/outputs.hpp"
+#include "export/frames.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +17,9 @@ namespace vidsplit {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> export_formats() { return {"mmaction2", "ucf101", "kinetics", "pytorchvideo", "hf-videofolder"}; }
+std::vector<std::string> export_formats() {
+  return {"mmaction2", "ucf101", "kinetics", "pytorchvideo", "hf-videofolder", "mmaction2-rawframes", "ultralytics"};
+}
 
 std::string export_formats_help() {
   return R"(Formats (DIR = --to; <label> and <name> are sanitised: characters other than A-Z a-z 0-9 . _ -
@@ -43,8 +46,19 @@ become _; <name> is the video id without its label folder, '/' flattened to '_';
   hf-videofolder  HuggingFace datasets videofolder (load_dataset("videofolder", data_dir=DIR)).
                     DIR/<split>/<label>/<name>          the videos
                     DIR/<split>/metadata.csv            header file_name,label; file_name "<label>/<name>"
-All formats but kinetics list whole files: a video whose clips went to different splits (--unit clip)
-is refused. Videos are copied (--link copy), or linked with --link symlink|hardlink.
+  mmaction2-rawframes  mmaction2 RawframeDataset (data_prefix=DIR): frames extracted as JPEG, one folder
+                  per segment (<dir> = <name> without extension, plus _f<start>-<end> when the video has
+                  several segments); frames numbered from 1 in each folder.
+                    DIR/<label>/<dir>/img_00001.jpg     the frames (every --frames-every'th decoded frame)
+                    DIR/label_map.txt                   one label per line; line k is class k
+                    DIR/<split>_list_rawframes.txt      "<label>/<dir> <total_frames> <class>"
+  ultralytics     Ultralytics classification layout: frames extracted as JPEG.
+                    DIR/<split>/<label>/<stem>_<frame>.jpg   <stem> = <name> without extension, <frame> the
+                                                        6-digit decoded frame index; every --frames-every'th
+                                                        frame of each non-excluded row
+Frame formats decode with the pipeline's decoder at the display size (rotation applied), JPEG quality 95.
+Whole-file formats (all but kinetics and the frame formats) refuse a video whose clips went to
+different splits (--unit clip). Videos are copied (--link copy), or linked with --link symlink|hardlink.
 )";
 }
 
@@ -210,6 +224,10 @@ ExportResult export_split(const ExportPlan& plan, const ExportOptions& options) 
       {"mmaction2", export_mmaction2},       {"ucf101", export_ucf101},
       {"kinetics", export_kinetics},         {"pytorchvideo", export_pytorchvideo},
       {"hf-videofolder", export_hf_videofolder}};
+  if (options.format == "mmaction2-rawframes" || options.format == "ultralytics") {
+    if (options.to.empty()) throw ConfigError("missing --to DIR (the export folder)");
+    return export_frames(plan, options);
+  }
   const auto it = formats.find(options.format);
   if (it == formats.end()) {
     std::string names;
