@@ -292,7 +292,7 @@ TEST_CASE("vidsplit::export_split pytorchvideo and hf-videofolder") {
   SUBCASE("unknown format") {
     CHECK_THROWS_WITH_AS(run_export(dir.path() / "out", dir.path() / "x", "coco"),
                          "unknown export format 'coco' (one of: mmaction2, ucf101, kinetics, pytorchvideo, "
-                         "hf-videofolder, mmaction2-rawframes, ultralytics)",
+                         "hf-videofolder, mmaction2-rawframes, ultralytics, clips)",
                          ConfigError);
   }
 }

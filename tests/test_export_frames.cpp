@@ -122,3 +122,70 @@ TEST_CASE("vidsplit::export_split mmaction2-rawframes") {
     CHECK(read_file((to2 / "val_list_rawframes.txt").string()) == "gray/a_f25-40 1 0\n");   // frame 30
   }
 }
+
+namespace {
+
+// Frames and timestamps of a written clip, read back with the pipeline's decoder.
+std::vector<double> clip_times(const fs::path& file) {
+  VideoDecoder d(file.string(), DecoderOptions{});
+  AnalysisFrame f;
+  std::vector<double> out;
+  while (d.next(f)) out.push_back(f.seconds);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("vidsplit::export_split clips") {
+  test::TempDir dir;
+  // jump_cuts3.mp4: 150 frames at 25 fps, keyframes at 0, 40 and 85 (its cuts).
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  std::string clips;
+  append_csv_row(clips, kClipsColumns);
+  clips +=
+      "jump/c.mp4,0,shot,0,40,0.000000,1.600000,jump,0,train\n"
+      "jump/c.mp4,1,shot,40,85,1.600000,3.400000,jump,1,val\n"
+      "jump/c.mp4,2,guard,85,100,3.400000,4.000000,jump,-1,excluded\n"
+      "jump/c.mp4,2,shot,100,150,4.000000,6.000000,jump,2,train\n";
+  write_file_atomic((out / "clips.csv").string(), clips);
+  VideoScan s;
+  s.video = "jump/c.mp4";
+  s.path = test::sample("jump/jump_cuts3.mp4");
+  s.label = "jump";
+  s.error = "not scanned: export needs only the path";
+  write_file_atomic((out / "scan.jsonl").string(), scan_jsonl({s}, nlohmann::json::object()));
+
+  const fs::path to = dir.path() / "clips";
+  ExportOptions o = options(to, "clips", 1);
+  const ExportResult r = export_split(load_export_plan(out.string()), o);
+  CHECK(r.files == std::vector<std::string>{"clips.csv"});
+  CHECK(read_file((to / "clips.csv").string()) ==
+        "file,label,split,video,start_frame,end_frame,method\n"
+        "train/jump/c_0-40.mp4,jump,train,jump/c.mp4,0,40,copy\n"
+        "val/jump/c_40-85.mp4,jump,val,jump/c.mp4,40,85,copy\n"
+        "train/jump/c_100-150.mp4,jump,train,jump/c.mp4,100,150,reencode\n");
+  // Parse back: each listed file holds exactly its frames, timed from 0 at the source's 25 fps.
+  const CsvTable t = read_csv_file((to / "clips.csv").string(), {"file", "start_frame", "end_frame"});
+  for (const CsvRow& row : t.rows) {
+    INFO(row[0]);
+    const auto times = clip_times(to / row[0]);
+    REQUIRE(static_cast<int64_t>(times.size()) == std::stoll(row[5]) - std::stoll(row[4]));
+    CHECK(times.front() == doctest::Approx(0.0));
+    CHECK(times.back() == doctest::Approx(0.04 * static_cast<double>(times.size() - 1)));
+  }
+  const VideoDecoder big((to / "train/jump/c_100-150.mp4").string(), DecoderOptions{});
+  CHECK(big.info().coded_width == 160);  // re-encoded at the source's size
+  CHECK(big.info().coded_height == 120);
+
+  SUBCASE("--reencode forces every segment through the encoder, deterministically") {
+    o.reencode = true;
+    o.to = (dir.path() / "re").string();
+    export_split(load_export_plan(out.string()), o);
+    const std::string first = read_file(dir / "re/train/jump/c_0-40.mp4");
+    CHECK(read_file(dir / "re/clips.csv").find(",0,40,reencode\n") != std::string::npos);
+    CHECK(clip_times(dir.path() / "re/val/jump/c_40-85.mp4").size() == 45);
+    export_split(load_export_plan(out.string()), o);
+    CHECK(read_file(dir / "re/train/jump/c_0-40.mp4") == first);
+  }
+}

@@ -53,6 +53,7 @@ struct ExportOptions {
   LinkMode link = LinkMode::Copy;  // how list formats place the source videos under `to`
   int frames_every = 1;  // frame formats: keep decoded frames whose index (in the video) is a multiple of this
   int jpeg_quality = 95;
+  bool reencode = false;  // clips: re-encode every segment, even those a stream copy could cut
   int threads = 0;       // codec threads for frame formats (0 = FFmpeg's choice)
   const std::atomic<bool>* stop = nullptr;  // polled while decoding; Interrupted when set
 };

@@ -12,16 +12,18 @@ namespace vidsplit::cli {
 int cmd_export(const Args& args) {
   std::string out, format, to, link = "copy";
   int frames_every = 1, threads = 0;
+  bool reencode = false;
   po::options_description visible("Export", kLineLength, kDescriptionLength);
   visible.add_options()
       ("help,h", "show this help")
       ("format", po::value(&format), "export format (required): mmaction2, ucf101, kinetics, pytorchvideo, hf-videofolder, "
-       "mmaction2-rawframes, ultralytics")
+       "mmaction2-rawframes, ultralytics, clips")
       ("to", po::value(&to), "export folder; default OUT/export/FORMAT. Nothing is written outside it")
       ("link", po::value(&link)->default_value("copy"),
        "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink")
       ("frames-every", po::value(&frames_every)->default_value(1),
        "frame formats: keep every N-th decoded frame (frame index in the video divisible by N)")
+      ("reencode", po::bool_switch(&reencode), "clips: re-encode every segment, never stream-copy")
       ("threads,j", po::value(&threads)->default_value(0), "codec threads for frame formats; 0 = FFmpeg's choice");
   po::options_description hidden;
   hidden.add_options()("out", po::value(&out));
@@ -46,6 +48,7 @@ int cmd_export(const Args& args) {
   options.to = to.empty() ? (std::filesystem::path(out) / "export" / format).string() : to;
   options.link = parse_link_mode(link);
   options.frames_every = frames_every;
+  options.reencode = reencode;
   options.threads = threads;
   options.stop = &stop_flag();
   if (frames_every < 1) throw ConfigError("--frames-every must be >= 1");

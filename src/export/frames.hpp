@@ -1,4 +1,4 @@
-// Frame-extraction exports (mmaction2-rawframes, ultralytics), dispatched from export_split.
+// Exports that decode (mmaction2-rawframes, ultralytics, clips), dispatched from export_split.
 #pragma once
 
 #include "vidsplit/export.hpp"
@@ -6,5 +6,7 @@
 namespace vidsplit {
 
 ExportResult export_frames(const ExportPlan& plan, const ExportOptions& options);
+// The `clips` format (clip_files.cpp).
+ExportResult export_clip_files(const ExportPlan& plan, const ExportOptions& options);
 
 }  // namespace vidsplit

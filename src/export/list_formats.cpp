@@ -18,7 +18,7 @@ namespace vidsplit {
 namespace fs = std::filesystem;
 
 std::vector<std::string> export_formats() {
-  return {"mmaction2", "ucf101", "kinetics", "pytorchvideo", "hf-videofolder", "mmaction2-rawframes", "ultralytics"};
+  return {"mmaction2", "ucf101", "kinetics", "pytorchvideo", "hf-videofolder", "mmaction2-rawframes", "ultralytics", "clips"};
 }
 
 std::string export_formats_help() {
@@ -56,6 +56,11 @@ become _; <name> is the video id without its label folder, '/' flattened to '_';
                     DIR/<split>/<label>/<stem>_<frame>.jpg   <stem> = <name> without extension, <frame> the
                                                         6-digit decoded frame index; every --frames-every'th
                                                         frame of each non-excluded row
+  clips           every segment (consecutive clips of a video in one split) as its own MP4.
+                    DIR/<split>/<label>/<stem>_<start>-<end>.mp4   frames [start, end) of the video
+                    DIR/clips.csv                       header file,label,split,video,start_frame,end_frame,method
+                  method: copy (stream copy, when the segment starts on a keyframe and ends on one or at the
+                  end) or reencode (decoded and encoded with libx264, or MPEG-4 part 2); --reencode forces it.
 Frame formats decode with the pipeline's decoder at the display size (rotation applied), JPEG quality 95.
 Whole-file formats (all but kinetics and the frame formats) refuse a video whose clips went to
 different splits (--unit clip). Videos are copied (--link copy), or linked with --link symlink|hardlink.
@@ -227,6 +232,13 @@ ExportResult export_split(const ExportPlan& plan, const ExportOptions& options) 
   if (options.format == "mmaction2-rawframes" || options.format == "ultralytics") {
     if (options.to.empty()) throw ConfigError("missing --to DIR (the export folder)");
     return export_frames(plan, options);
+  }
+  if (options.format == "clips") {
+    if (options.to.empty()) throw ConfigError("missing --to DIR (the export folder)");
+    std::error_code ec;
+    fs::create_directories(options.to, ec);
+    if (ec) throw ConfigError(fmt::format("cannot create export folder {}: {}", options.to, ec.message()));
+    return export_clip_files(plan, options);
   }
   const auto it = formats.find(options.format);
   if (it == formats.end()) {
