@@ -136,4 +136,7 @@ TEST_CASE("vidsplit run writes report.html unless --no-report") {
   CHECK_FALSE(fs::exists(dir.path() / "b/out/report.html"));
   CHECK(run("report '" + (dir / "b/out") + "'") == 0);
   CHECK(read_file(dir / "a/out/report.html") == read_file(dir / "b/out/report.html"));
+  CHECK(run("report --help") == 0);
+  CHECK(read_file(dir / "stdout.txt").find("Examples:") != std::string::npos);
+  CHECK(run("report '" + (dir / "nowhere") + "'") == 2);
 }
