@@ -18,6 +18,9 @@ struct DecoderOptions {
   // Skip the in-loop deblocking filter (H.264/HEVC/VP9...): faster, slightly blockier frames, which a 64x64
   // analysis frame barely sees. Frame count and timestamps are unchanged.
   bool fast = false;
+  // Exports (frame extraction) want real pictures: when set, frames come at the video's display size
+  // (VideoInfo::display_width x display_height, after rotation) instead of the analysis square.
+  bool display_size = false;
   const std::atomic<bool>* stop = nullptr;  // polled between packets; set it to abandon decoding
 };
 

@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/report.hpp"
 
 #include <fmt/format.h>
 
@@ -15,13 +16,15 @@ int cmd_run(const Args& args) {
   SplitCli split;
   std::string out;
   std::vector<std::string> inputs;
+  bool no_report = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache)).add(split_options(split));
   visible.add(output_options(out));
+  visible.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
   const Parsed p = parse(args, visible, inputs);
   if (p.help) {
     print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
-               "could leak, and writes OUT/clips.csv, summary.json,\nerrors.csv, group_evidence.csv and scan.jsonl.",
+               "could leak, and writes OUT/clips.csv, summary.json,\nerrors.csv, group_evidence.csv, scan.jsonl and report.html.",
                visible,
                "  vidsplit run sample_videos -o out\n"
                "  vidsplit run data/ -o out --ratios train=0.7,val=0.15,test=0.15 --seed 7\n"
@@ -43,7 +46,13 @@ int cmd_run(const Args& args) {
   const auto scans = scan_with_progress(found, scan_options_, common);
   write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(scan_options_)));
   json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
-  return split_and_write(scans, split_options_, parameters, out, common);
+  const int code = split_and_write(scans, split_options_, parameters, out, common);
+  if (no_report || (code != kExitOk && code != kExitSomeFailed)) return code;
+  ReportOptions report;
+  report.threads = common.threads;
+  const std::string report_path = write_report(out, report);
+  if (!common.quiet) fmt::print("wrote {}\n", report_path);
+  return code;
 }
 
 }  // namespace vidsplit::cli

@@ -27,6 +27,8 @@ int cmd_shots(const Args& args);
 int cmd_merge(const Args& args);
 int cmd_audit(const Args& args);
 int cmd_assign(const Args& args);
+int cmd_export(const Args& args);
+int cmd_report(const Args& args);
 
 std::string main_usage();
 

@@ -41,9 +41,9 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   const std::map<std::string, int (*)(const Args&)> commands = {
-      {"run", cmd_run}, {"scan", cmd_scan}, {"split", cmd_split}, {"shots", cmd_shots}, {"merge", cmd_merge},
-      {"audit", cmd_audit},
-      {"assign", cmd_assign}};
+      {"run", cmd_run},       {"scan", cmd_scan},     {"split", cmd_split},   {"shots", cmd_shots},
+      {"merge", cmd_merge},   {"audit", cmd_audit},   {"assign", cmd_assign}, {"export", cmd_export},
+      {"report", cmd_report}};
   const auto it = commands.find(command);
   if (it == commands.end()) {
     fmt::print(stderr, "vidsplit: error: unknown command '{}' (try vidsplit --help)\n", command);

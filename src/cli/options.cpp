@@ -32,6 +32,8 @@ Usage:
   vidsplit merge SCAN.jsonl... -o OUT         combine shard scans (scan --shard I/N) into OUT/scan.jsonl
   vidsplit audit SPLIT -o OUT                 check an existing split for leaks -> OUT/leaks.csv (exit 4 on leaks)
   vidsplit assign GROUPS.csv -o OUT           the split solver alone, on groups made elsewhere
+  vidsplit export OUT --format NAME [--to DIR]  OUT's split as mmaction2/ucf101/kinetics/... lists
+  vidsplit report OUT                         OUT/report.html (run writes it too, unless --no-report)
   vidsplit --help | --version                 and `vidsplit COMMAND --help` for each command
 
 INPUT is a video file or a folder, read recursively; a video's label is its parent folder's name

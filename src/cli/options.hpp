@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "vidsplit/cache.hpp"
 #include "vidsplit/outputs.hpp"
+#include "vidsplit/report.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -67,6 +68,7 @@ po::options_description common_options(CommonCli& c);
 po::options_description scan_options(ScanCli& s);
 po::options_description split_options(SplitCli& s);
 po::options_description output_options(std::string& out);
+po::options_description report_options(ReportOptions& r);  // cmd_report.cpp
 
 struct CacheCli {
   std::string dir;  // empty: OUT/cache

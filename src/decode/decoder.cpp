@@ -152,14 +152,13 @@ struct VideoDecoder::Impl {
 
   // Scales the decoded frame straight to the analysis size inside swscale (area averaging, which is
   // what a thumbnail hash wants), converting any pixel format and range to BGR24.
-  void scale_into(const AVFrame& f, cv::Mat& dst) {
-    const int size = options.analysis_size;
-    dst.create(size, size, CV_8UC3);
+  void scale_into(const AVFrame& f, cv::Mat& dst, int width, int height) {
+    dst.create(height, width, CV_8UC3);
     const int range = f.color_range == AVCOL_RANGE_JPEG ? 1 : 0;
     if (!sws || f.width != sws_width || f.height != sws_height || f.format != sws_format ||
         range != sws_range || f.colorspace != sws_space) {
       // BITEXACT + ACCURATE_RND keep the output identical across CPUs with different SIMD paths.
-      sws.reset(sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), size, size,
+      sws.reset(sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), width, height,
                                AV_PIX_FMT_BGR24, SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, nullptr,
                                nullptr, nullptr));
       if (!sws)
@@ -207,10 +206,13 @@ struct VideoDecoder::Impl {
     out.index = next_index++;
     out.pts = pts;
     out.seconds = times.seconds_of_pts(pts);
+    // Upright size before rotation: the analysis square, or the coded size for display_size.
+    const int width = options.display_size ? info.coded_width : options.analysis_size;
+    const int height = options.display_size ? info.coded_height : options.analysis_size;
     if (info.rotation == 0) {
-      scale_into(*frame, out.bgr);
+      scale_into(*frame, out.bgr, width, height);
     } else {
-      scale_into(*frame, upright);
+      scale_into(*frame, upright, width, height);
       const int code = info.rotation == 90    ? cv::ROTATE_90_CLOCKWISE
                        : info.rotation == 180 ? cv::ROTATE_180
                                               : cv::ROTATE_90_COUNTERCLOCKWISE;

@@ -9,6 +9,7 @@ extern "C" {
 #include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
@@ -41,7 +42,17 @@ struct AvioContextDeleter {
   }
 };
 
+// An output (muxing) context: closes its file, then frees the context (avformat_close_input is for inputs).
+struct OutputFormatContextDeleter {
+  void operator()(AVFormatContext* p) const {
+    if (!p) return;
+    if (p->oformat && !(p->oformat->flags & AVFMT_NOFILE)) avio_closep(&p->pb);
+    avformat_free_context(p);
+  }
+};
+
 using UniqueFormatContext = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
+using UniqueOutputFormatContext = std::unique_ptr<AVFormatContext, OutputFormatContextDeleter>;
 using UniqueCodecContext = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using UniqueFrame = std::unique_ptr<AVFrame, FrameDeleter>;
 using UniquePacket = std::unique_ptr<AVPacket, PacketDeleter>;

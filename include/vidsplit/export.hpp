@@ -1,0 +1,82 @@
+// Exports: a finished split (OUT/clips.csv + OUT/scan.jsonl) written in a training framework's own format.
+// Every file goes under the target folder: names come from sanitised labels and video ids, and a label or
+// video id that is absolute or holds `..` is refused with ConfigError.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vidsplit {
+
+// One usable video of the split, with the names it gets inside an export.
+struct ExportVideo {
+  std::string video;   // id, as in clips.csv
+  std::string path;    // where to read it (scan.jsonl's path)
+  std::string label;   // as in clips.csv
+  std::string folder;  // sanitised label: the folder name used in exports
+  std::string name;    // sanitised, flattened file name, unique within its label folder (keeps the extension)
+};
+
+// A maximal run of consecutive non-excluded rows of one video that went to one split.
+struct ExportSegment {
+  size_t video = 0;  // index into ExportPlan::videos
+  std::string split;
+  int64_t start_frame = 0;
+  int64_t end_frame = 0;  // exclusive
+  double start_sec = 0.0;
+  double end_sec = 0.0;
+};
+
+struct ExportPlan {
+  std::vector<std::string> labels;  // sorted (bytewise); the class index is the position
+  std::vector<std::string> splits;  // split names found, sorted, without `excluded`
+  std::vector<ExportVideo> videos;  // clips.csv order
+  std::vector<ExportSegment> segments;  // video order, then time
+
+  int label_index(std::string_view label) const;
+  // The single split of a video, or ConfigError when its rows went to several (clip unit).
+  const std::string& whole_video_split(size_t video, std::string_view format) const;
+};
+
+// Reads OUT/clips.csv and OUT/scan.jsonl. Throws ConfigError when they are missing or a name is unsafe.
+ExportPlan load_export_plan(const std::string& out_dir);
+
+enum class LinkMode { Copy, Symlink, Hardlink };
+LinkMode parse_link_mode(std::string_view text);  // "copy" | "symlink" | "hardlink"; ConfigError otherwise
+
+struct ExportOptions {
+  std::string format;  // one of export_formats()
+  std::string to;      // target folder, created if missing
+  LinkMode link = LinkMode::Copy;  // how list formats place the source videos under `to`
+  int frames_every = 1;  // frame formats: keep decoded frames whose index (in the video) is a multiple of this
+  int jpeg_quality = 95;
+  bool reencode = false;  // clips: re-encode every segment, even those a stream copy could cut
+  int threads = 0;       // codec threads for frame formats (0 = FFmpeg's choice)
+  const std::atomic<bool>* stop = nullptr;  // polled while decoding; Interrupted when set
+};
+
+// Format names, in help order.
+std::vector<std::string> export_formats();
+// The line formats of every export, for `vidsplit export --help` (README has the same text).
+std::string export_formats_help();
+
+struct ExportResult {
+  std::vector<std::string> files;  // list/metadata files written, relative to the target folder, sorted
+  size_t videos_placed = 0;
+};
+
+// Writes the plan in `options.format` under `options.to`. Throws ConfigError for an unknown format or a
+// plan the format cannot express, Error for I/O failures.
+ExportResult export_split(const ExportPlan& plan, const ExportOptions& options);
+
+// ---- Path safety, exposed for tests ----
+// One path component made safe for every list format: characters other than ASCII letters, digits, '.',
+// '_' and '-' become '_'. Throws ConfigError (naming `what`) when the result is empty, "." or "..".
+std::string sanitize_component(std::string_view text, std::string_view what);
+// Splits a relative path on '/', refusing absolute paths and `..` components with ConfigError.
+std::vector<std::string> checked_relative_parts(std::string_view path, std::string_view what);
+
+}  // namespace vidsplit

@@ -1,0 +1,62 @@
+#include "cli/options.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/export.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace vidsplit::cli {
+
+int cmd_export(const Args& args) {
+  std::string out, format, to, link = "copy";
+  int frames_every = 1, threads = 0;
+  bool reencode = false;
+  po::options_description visible("Export", kLineLength, kDescriptionLength);
+  visible.add_options()
+      ("help,h", "show this help")
+      ("format", po::value(&format), "export format (required): mmaction2, ucf101, kinetics, pytorchvideo, hf-videofolder, "
+       "mmaction2-rawframes, ultralytics, clips")
+      ("to", po::value(&to), "export folder; default OUT/export/FORMAT. Nothing is written outside it")
+      ("link", po::value(&link)->default_value("copy"),
+       "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink")
+      ("frames-every", po::value(&frames_every)->default_value(1),
+       "frame formats: keep every N-th decoded frame (frame index in the video divisible by N)")
+      ("reencode", po::bool_switch(&reencode), "clips: re-encode every segment, never stream-copy")
+      ("threads,j", po::value(&threads)->default_value(0), "codec threads for frame formats; 0 = FFmpeg's choice");
+  const Parsed p = parse(args, visible, out);
+  if (p.help) {
+    print_help("Usage: vidsplit export OUT --format NAME [--to DIR] [--link MODE]\n\nWrites the split in OUT "
+               "(clips.csv, with video paths from scan.jsonl) in a training framework's format.\n\n" +
+                   export_formats_help(),
+               visible,
+               "  vidsplit export out --format mmaction2 --to data/mm\n"
+               "  vidsplit export out --format ucf101 --to data/ucf --link symlink\n"
+               "  vidsplit export out --format kinetics   # -> out/export/kinetics\n"
+               "  vidsplit export out --format ultralytics --frames-every 5 --to data/frames\n");
+    return kExitOk;
+  }
+  if (out.empty()) throw ConfigError("give the OUT folder of `vidsplit run` (or `split`)");
+  if (format.empty()) throw ConfigError("missing --format NAME");
+  ExportOptions options;
+  options.format = format;
+  options.to = to.empty() ? (std::filesystem::path(out) / "export" / format).string() : to;
+  options.link = parse_link_mode(link);
+  options.frames_every = frames_every;
+  options.reencode = reencode;
+  options.threads = threads;
+  options.stop = &stop_flag();
+  if (frames_every < 1) throw ConfigError("--frames-every must be >= 1");
+  if (threads < 0) throw ConfigError("--threads must be >= 0");
+  const auto formats = export_formats();
+  if (std::find(formats.begin(), formats.end(), format) == formats.end())
+    export_split({}, options);  // throws the unknown-format error before anything is read
+  const ExportPlan plan = load_export_plan(out);
+  const ExportResult result = export_split(plan, options);
+  fmt::print("vidsplit export: {} videos, {} list files in {} (format {})\n", result.videos_placed,
+             result.files.size(), options.to, format);
+  return kExitOk;
+}
+
+}  // namespace vidsplit::cli

@@ -1,0 +1,599 @@
+#include "vidsplit/report.hpp"
+
+#include "vidsplit/csv.hpp"
+#include "vidsplit/decode.hpp"
+#include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
+#include "vidsplit/outputs.hpp"
+#include "vidsplit/version.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace vidsplit {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Row {
+  std::string video;
+  int clip = 0;
+  std::string kind;
+  int64_t start_frame = 0, end_frame = 0;
+  double start_sec = 0, end_sec = 0;
+  std::string label;
+  int64_t group = -1;
+  std::string split;
+};
+
+std::string escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string base64(const std::vector<uchar>& bytes) {
+  static constexpr char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const uint32_t b0 = bytes[i], b1 = i + 1 < bytes.size() ? bytes[i + 1] : 0,
+                   b2 = i + 2 < bytes.size() ? bytes[i + 2] : 0;
+    const uint32_t v = (b0 << 16) | (b1 << 8) | b2;
+    out += kTable[(v >> 18) & 63];
+    out += kTable[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kTable[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kTable[v & 63] : '=';
+  }
+  return out;
+}
+
+// PNG as an <img> data URI: the report must not load anything from anywhere.
+std::string png_img(const cv::Mat& image, const std::string& alt, const std::string& cls) {
+  std::vector<uchar> png;
+  // Fixed compression level: the same pixels give the same bytes.
+  cv::imencode(".png", image, png, {cv::IMWRITE_PNG_COMPRESSION, 6});
+  return fmt::format(R"(<img class="{}" alt="{}" width="{}" height="{}" src="data:image/png;base64,{}">)", cls,
+                     escape(alt), image.cols, image.rows, base64(png));
+}
+
+// Split colours: the first three are fixed so train/val/test look the same in every report.
+std::string split_colour(const std::string& split, const std::vector<std::string>& splits) {
+  if (split == kExcluded) return "#b8b8b8";
+  if (split == "train") return "#4c72b0";
+  if (split == "val" || split == "validation") return "#dd8452";
+  if (split == "test") return "#55a868";
+  static const char* kOthers[] = {"#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd"};
+  const auto it = std::find(splits.begin(), splits.end(), split);
+  return kOthers[static_cast<size_t>(it - splits.begin()) % 6];
+}
+
+cv::Scalar bgr_of(const std::string& hex) {
+  const int r = std::stoi(hex.substr(1, 2), nullptr, 16), g = std::stoi(hex.substr(3, 2), nullptr, 16),
+            b = std::stoi(hex.substr(5, 2), nullptr, 16);
+  return cv::Scalar(b, g, r);
+}
+
+struct Totals {
+  std::set<std::string> videos;
+  int64_t clips = 0, frames = 0;
+  double seconds = 0;
+  void add(const Row& r) {
+    videos.insert(r.video);
+    ++clips;
+    frames += r.end_frame - r.start_frame;
+    seconds += r.end_sec - r.start_sec;
+  }
+};
+
+class Report {
+ public:
+  Report(const std::string& out_dir, const ReportOptions& options) : dir_(out_dir), options_(options) {}
+
+  std::string build() {
+    load();
+    html_ += R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vidsplit report</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1240px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
+th{background:#f3f3f3}td.l,th.l{text-align:left}.warn{color:#a33}.muted{color:#777}
+.legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:14px;height:14px;vertical-align:middle;margin-right:4px;border:1px solid #888}
+.tl{display:block;border:1px solid #ccc;max-width:100%;height:auto}.video{margin:6px 0 10px}
+.group{border:1px solid #ddd;padding:8px;margin:10px 0}.clips{display:flex;flex-wrap:wrap;gap:8px}
+figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:16px}
+</style>
+</head>
+<body>
+)";
+    html_ += fmt::format("<h1>vidsplit report: {}</h1>\n", escape(fs::path(dir_).filename().string()));
+    html_ += fmt::format("<p class=\"muted\">vidsplit {} &middot; {} videos &middot; {} manifest rows &middot; "
+                         "{} leakage groups</p>\n",
+                         kVersion, video_order_.size(), rows_.size(), group_count());
+    section_parameters();
+    section_splits();
+    section_classes();
+    section_timelines();
+    section_groups();
+    section_audit();
+    section_errors();
+    html_ += "</body>\n</html>\n";
+    return std::move(html_);
+  }
+
+ private:
+  std::string path(const char* name) const { return (fs::path(dir_) / name).string(); }
+
+  void load() {
+    CsvTable t;
+    try {
+      t = read_csv_file(path("clips.csv"), kClipsColumns);
+    } catch (const Error& e) {
+      throw ConfigError(fmt::format("cannot make a report: {}", e.what()));
+    }
+    const auto col = [&](const char* n) { return t.column(n); };
+    const size_t cv = col("video"), cc = col("clip"), ck = col("kind"), csf = col("start_frame"),
+                 cef = col("end_frame"), css = col("start_sec"), ces = col("end_sec"), cl = col("label"),
+                 cg = col("group"), csp = col("split");
+    std::set<std::string> splits, labels;
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+      const CsvRow& r = t.rows[i];
+      Row row;
+      try {
+        row = {r[cv], std::stoi(r[cc]), r[ck], std::stoll(r[csf]), std::stoll(r[cef]), std::stod(r[css]),
+               std::stod(r[ces]), r[cl], std::stoll(r[cg]), r[csp]};
+      } catch (const std::exception&) {
+        throw ConfigError(fmt::format("{}: line {}: a number column is malformed", path("clips.csv"),
+                                      t.line_of_row[i]));
+      }
+      if (video_order_.empty() || video_order_.back() != row.video) video_order_.push_back(row.video);
+      if (row.split != kExcluded) splits.insert(row.split);
+      labels.insert(row.label);
+      rows_.push_back(std::move(row));
+    }
+    labels_.assign(labels.begin(), labels.end());
+    // Ratio order from summary.json when present (train, val, test as the user wrote them), else sorted.
+    if (fs::exists(path("summary.json"))) {
+      try {
+        summary_ = json::parse(read_file(path("summary.json")));
+      } catch (const std::exception&) {
+        summary_ = json();
+      }
+    }
+    if (summary_.is_object() && summary_.contains("parameters")) {
+      const json& ratios = summary_["parameters"].value("split", json::object()).value("ratios", json::object());
+      for (const auto& [name, fraction] : ratios.items()) {
+        if (splits.count(name)) splits_.push_back(name);
+        targets_[name] = fraction.is_number() ? fraction.get<double>() : 0.0;
+      }
+    }
+    for (const std::string& s : splits)
+      if (std::find(splits_.begin(), splits_.end(), s) == splits_.end()) splits_.push_back(s);
+    if (fs::exists(path("scan.jsonl"))) {
+      try {
+        json parameters;
+        for (VideoScan& s : read_scan_jsonl(path("scan.jsonl"), parameters)) scans_[s.video] = std::move(s);
+      } catch (const Error& e) {
+        scan_error_ = e.what();
+      }
+    }
+  }
+
+  int64_t group_count() const {
+    std::set<int64_t> g;
+    for (const Row& r : rows_)
+      if (r.group >= 0) g.insert(r.group);
+    return static_cast<int64_t>(g.size());
+  }
+
+  std::vector<std::string> all_splits_with_excluded() const {
+    std::vector<std::string> s = splits_;
+    for (const Row& r : rows_)
+      if (r.split == kExcluded) {
+        s.emplace_back(kExcluded);
+        break;
+      }
+    return s;
+  }
+
+  void section_parameters() {
+    if (!summary_.is_object() || !summary_.contains("parameters")) return;
+    html_ += "<h2 id=\"parameters\">Parameters</h2>\n<table>\n";
+    for (const auto& [stage, values] : summary_["parameters"].items()) {
+      if (!values.is_object()) continue;
+      for (const auto& [name, value] : values.items())
+        html_ += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
+                             escape(stage), escape(name), escape(value.dump()));
+    }
+    html_ += "</table>\n";
+    if (summary_.contains("warnings") && summary_["warnings"].is_array())
+      for (const json& w : summary_["warnings"])
+        html_ += fmt::format("<p class=\"warn\">warning: {}</p>\n", escape(w.is_string() ? w.get<std::string>() : w.dump()));
+  }
+
+  // Horizontal bars, one per category, coloured by split.
+  std::string bar_chart(const std::string& title, const std::vector<std::pair<std::string, double>>& bars,
+                        const std::string& unit_format) const {
+    const int width = 300, bar_h = 18, label_w = 80, value_w = 70, top = 22;
+    const int height = top + static_cast<int>(bars.size()) * (bar_h + 6) + 4;
+    double max = 0;
+    for (const auto& b : bars) max = std::max(max, b.second);
+    std::string svg = fmt::format(R"(<svg class="chart" role="img" width="{}" height="{}" viewBox="0 0 {} {}">)",
+                                  width, height, width, height);
+    svg += fmt::format(R"(<text x="0" y="14" font-size="13" font-weight="bold">{}</text>)", escape(title));
+    for (size_t i = 0; i < bars.size(); ++i) {
+      const int y = top + static_cast<int>(i) * (bar_h + 6);
+      const double w = max > 0 ? (width - label_w - value_w) * bars[i].second / max : 0;
+      svg += fmt::format(R"(<text x="0" y="{}" font-size="12">{}</text>)", y + 13, escape(bars[i].first));
+      svg += fmt::format(R"(<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"/>)", label_w, y, w, bar_h,
+                         split_colour(bars[i].first, splits_));
+      svg += fmt::format(R"(<text x="{:.1f}" y="{}" font-size="12">{}</text>)", label_w + w + 4, y + 13,
+                         fmt::format(fmt::runtime(unit_format), bars[i].second));
+    }
+    return svg + "</svg>";
+  }
+
+  void section_splits() {
+    const auto names = all_splits_with_excluded();
+    std::map<std::string, Totals> totals;
+    for (const Row& r : rows_) totals[r.split].add(r);
+    int64_t all_frames = 0;
+    for (const std::string& s : splits_) all_frames += totals[s].frames;
+    html_ += "<h2 id=\"splits\">Splits</h2>\n<table class=\"splits\">\n<tr><th class=\"l\">split</th><th>target</th>"
+             "<th>achieved (frames)</th><th>videos</th><th>clips</th><th>frames</th><th>seconds</th></tr>\n";
+    for (const std::string& s : names) {
+      const Totals& t = totals[s];
+      const std::string target = targets_.count(s) ? fmt::format("{:.3f}", targets_[s]) : "";
+      const std::string achieved =
+          s != kExcluded && all_frames > 0 ? fmt::format("{:.3f}", static_cast<double>(t.frames) / static_cast<double>(all_frames)) : "";
+      html_ += fmt::format("<tr><td class=\"l\"><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td>"
+                           "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td></tr>\n",
+                           split_colour(s, splits_), escape(s), target, achieved, t.videos.size(), t.clips,
+                           t.frames, t.seconds);
+    }
+    html_ += "</table>\n<div class=\"charts\">\n";
+    std::vector<std::pair<std::string, double>> videos, clips, frames, seconds;
+    for (const std::string& s : names) {
+      videos.emplace_back(s, static_cast<double>(totals[s].videos.size()));
+      clips.emplace_back(s, static_cast<double>(totals[s].clips));
+      frames.emplace_back(s, static_cast<double>(totals[s].frames));
+      seconds.emplace_back(s, totals[s].seconds);
+    }
+    html_ += bar_chart("videos", videos, "{:.0f}") + "\n" + bar_chart("clips", clips, "{:.0f}") + "\n" +
+             bar_chart("frames", frames, "{:.0f}") + "\n" + bar_chart("seconds", seconds, "{:.1f}") + "\n</div>\n";
+    html_ += "<p class=\"muted\">A video counts once in every split that holds one of its clips.</p>\n";
+  }
+
+  void section_classes() {
+    const auto names = all_splits_with_excluded();
+    std::map<std::pair<std::string, std::string>, Totals> totals;
+    std::map<std::string, int64_t> class_frames;
+    for (const Row& r : rows_) {
+      totals[{r.label, r.split}].add(r);
+      if (r.split != kExcluded) class_frames[r.label] += r.end_frame - r.start_frame;
+    }
+    html_ += "<h2 id=\"classes\">Classes</h2>\n<table class=\"classes\">\n<tr><th class=\"l\">class</th>"
+             "<th class=\"l\">split</th><th>share of class (frames)</th><th>videos</th><th>clips</th><th>frames</th>"
+             "<th>seconds</th></tr>\n";
+    for (const std::string& l : labels_)
+      for (const std::string& s : names) {
+        const auto it = totals.find({l, s});
+        if (it == totals.end()) continue;
+        const Totals& t = it->second;
+        const std::string share = s != kExcluded && class_frames[l] > 0
+                                      ? fmt::format("{:.3f}", static_cast<double>(t.frames) / static_cast<double>(class_frames[l]))
+                                      : "";
+        html_ += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                             "<td>{}</td><td>{:.1f}</td></tr>\n",
+                             escape(l), escape(s), share, t.videos.size(), t.clips, t.frames, t.seconds);
+      }
+    html_ += "</table>\n";
+    // One stacked bar per class: its frames by split, as shares, against the target ratios.
+    const int width = 640, bar_h = 18, label_w = 120, top = 22;
+    const int height = top + static_cast<int>(labels_.size()) * (bar_h + 6) + 4;
+    html_ += fmt::format(R"(<svg class="chart" role="img" width="{}" height="{}" viewBox="0 0 {} {}">)", width, height,
+                         width, height);
+    html_ += R"(<text x="0" y="14" font-size="13" font-weight="bold">frames per class, by split</text>)";
+    const double span = width - label_w - 10;
+    for (size_t i = 0; i < labels_.size(); ++i) {
+      const int y = top + static_cast<int>(i) * (bar_h + 6);
+      html_ += fmt::format(R"(<text x="0" y="{}" font-size="12">{}</text>)", y + 13, escape(labels_[i]));
+      double x = label_w;
+      for (const std::string& s : splits_) {
+        const auto it = totals.find({labels_[i], s});
+        if (it == totals.end() || class_frames[labels_[i]] == 0) continue;
+        const double w = span * static_cast<double>(it->second.frames) / static_cast<double>(class_frames[labels_[i]]);
+        html_ += fmt::format(R"(<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} {}: {} frames</title></rect>)",
+                             x, y, w, bar_h, split_colour(s, splits_), escape(labels_[i]), escape(s),
+                             it->second.frames);
+        x += w;
+      }
+      double target = label_w;
+      for (size_t s = 0; s + 1 < splits_.size(); ++s) {
+        target += span * (targets_.count(splits_[s]) ? targets_[splits_[s]] : 0.0);
+        html_ += fmt::format(R"(<line x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}" stroke="#000" stroke-dasharray="3,2"/>)",
+                             target, target, y - 2, y + bar_h + 2);
+      }
+    }
+    html_ += "</svg>\n<p class=\"muted\">Dashed lines: the target ratios.</p>\n";
+  }
+
+  std::string legend() const {
+    std::string out = "<p class=\"legend\">";
+    for (const std::string& s : splits_)
+      out += fmt::format("<span><span class=\"sw\" style=\"background:{}\"></span>{}</span>", split_colour(s, splits_),
+                         escape(s));
+    out += "<span><span class=\"sw\" style=\"background:#b8b8b8\"></span>excluded</span>"
+           "<span><span class=\"sw\" style=\"background:repeating-linear-gradient(45deg,#fff 0 2px,#333 2px 4px)\">"
+           "</span>transition (hatched)</span>"
+           "<span><span class=\"sw\" style=\"background:#c44e52\"></span>guard band</span>"
+           "<span><span class=\"sw\" style=\"background:#000\"></span>boundary between rows</span></p>\n";
+    return out;
+  }
+
+  cv::Mat timeline(const std::vector<const Row*>& rows) const {
+    const int w = options_.timeline_width, h = 26, band = 6;
+    cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+    const double t0 = rows.front()->start_sec, t1 = rows.back()->end_sec;
+    const double span = t1 > t0 ? t1 - t0 : 1.0;
+    const auto x_of = [&](double t) { return static_cast<int>(std::lround((t - t0) / span * (w - 1))); };
+    for (const Row* r : rows) {
+      const int x0 = x_of(r->start_sec), x1 = std::max(x_of(r->end_sec), x0 + 1);
+      cv::rectangle(img, cv::Point(x0, 0), cv::Point(x1 - 1, h - 1), bgr_of(split_colour(r->split, splits_)), cv::FILLED);
+      if (r->kind == "transition")
+        for (int x = x0 - h; x < x1; x += 5)
+          cv::line(img, cv::Point(std::max(x, x0), std::max(0, x0 - x)), cv::Point(std::min(x + h, x1 - 1), std::min(h - 1, x1 - 1 - x)),
+                   cv::Scalar(40, 40, 40), 1);
+      if (r->kind == "guard") {
+        cv::rectangle(img, cv::Point(x0, 0), cv::Point(x1 - 1, band - 1), bgr_of("#c44e52"), cv::FILLED);
+        cv::rectangle(img, cv::Point(x0, h - band), cv::Point(x1 - 1, h - 1), bgr_of("#c44e52"), cv::FILLED);
+      }
+    }
+    for (size_t i = 1; i < rows.size(); ++i) {
+      const int x = x_of(rows[i]->start_sec);
+      cv::line(img, cv::Point(x, 0), cv::Point(x, h - 1), cv::Scalar(0, 0, 0), 1);
+    }
+    return img;
+  }
+
+  void section_timelines() {
+    html_ += "<h2 id=\"timelines\">Timelines</h2>\n" + legend();
+    size_t begin = 0;
+    while (begin < rows_.size()) {
+      size_t end = begin;
+      std::vector<const Row*> rows;
+      while (end < rows_.size() && rows_[end].video == rows_[begin].video) rows.push_back(&rows_[end++]);
+      html_ += fmt::format("<div class=\"video\"><div><b>{}</b> <span class=\"muted\">{} &middot; {:.2f} s &middot; "
+                           "{} rows</span></div>\n{}</div>\n",
+                           escape(rows.front()->video), escape(rows.front()->label),
+                           rows.back()->end_sec - rows.front()->start_sec, rows.size(),
+                           png_img(timeline(rows), "timeline of " + rows.front()->video, "tl"));
+      begin = end;
+    }
+  }
+
+  struct Pick {
+    size_t row = 0;
+    std::vector<int64_t> frames;
+  };
+
+  // Decodes each needed video once, keeping only the picked frames (already small: analysis-size decode).
+  std::map<std::pair<std::string, int64_t>, cv::Mat> grab_frames(const std::map<std::string, std::set<int64_t>>& wanted,
+                                                                 std::map<std::string, std::string>& failures) const {
+    std::map<std::pair<std::string, int64_t>, cv::Mat> out;
+    for (const auto& [video, frames] : wanted) {
+      const auto scan = scans_.find(video);
+      if (scan == scans_.end()) {
+        failures[video] = "not in scan.jsonl";
+        continue;
+      }
+      try {
+        DecoderOptions o;
+        o.threads = options_.threads;
+        o.analysis_size = 2 * options_.thumb_height;
+        VideoDecoder decoder(scan->second.path, o);
+        const VideoInfo& info = decoder.info();
+        const double aspect = info.display_height > 0 ? static_cast<double>(info.display_width) / info.display_height : 1.0;
+        const int tw = std::clamp(static_cast<int>(std::lround(options_.thumb_height * aspect)), 16,
+                                  4 * options_.thumb_height);
+        AnalysisFrame f;
+        const int64_t last = *frames.rbegin();
+        while (decoder.next(f)) {
+          if (frames.count(f.index)) {
+            cv::Mat thumb;
+            // The analysis frame is square; restore the display aspect on this already-small image.
+            cv::resize(f.bgr, thumb, cv::Size(tw, options_.thumb_height), 0, 0, cv::INTER_AREA);
+            out[{video, f.index}] = thumb;
+          }
+          if (f.index >= last) break;
+        }
+      } catch (const Error& e) {
+        failures[video] = e.what();
+      }
+    }
+    return out;
+  }
+
+  void section_groups() {
+    html_ += "<h2 id=\"groups\">Leakage groups</h2>\n";
+    std::map<int64_t, std::vector<size_t>> members;
+    for (size_t i = 0; i < rows_.size(); ++i)
+      if (rows_[i].group >= 0) members[rows_[i].group].push_back(i);
+    std::vector<std::pair<int64_t, size_t>> order;  // (group, distinct videos)
+    for (const auto& [g, rows] : members) {
+      std::set<std::string> videos;
+      for (size_t i : rows) videos.insert(rows_[i].video);
+      order.emplace_back(g, videos.size());
+    }
+    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      if (a.second != b.second) return a.second > b.second;
+      if (members[a.first].size() != members[b.first].size()) return members[a.first].size() > members[b.first].size();
+      return a.first < b.first;
+    });
+    const size_t shown = std::min(order.size(), static_cast<size_t>(std::max(0, options_.max_groups)));
+    html_ += fmt::format("<p>{} groups; contact sheets of the first {} (groups spanning most videos first). Each clip "
+                         "shows three keyframes, at 1/6, 1/2 and 5/6 of its frames.</p>\n",
+                         order.size(), shown);
+    if (scans_.empty())
+      html_ += fmt::format("<p class=\"warn\">No keyframes: {}.</p>\n",
+                           scan_error_.empty() ? "scan.jsonl is not in this folder" : escape(scan_error_));
+
+    std::map<int64_t, std::vector<CsvRow>> evidence;
+    if (fs::exists(path("group_evidence.csv"))) {
+      try {
+        const CsvTable t = read_csv_file(path("group_evidence.csv"), {"group"});
+        for (const CsvRow& r : t.rows) evidence[std::stoll(r[t.column("group")])].push_back(r);
+        evidence_header_ = t.header;
+      } catch (const std::exception&) {
+      }
+    }
+
+    std::vector<Pick> picks;
+    std::map<std::string, std::set<int64_t>> wanted;
+    for (size_t k = 0; k < shown; ++k) {
+      const auto& rows = members[order[k].first];
+      for (size_t j = 0; j < rows.size() && j < static_cast<size_t>(options_.max_clips_per_group); ++j) {
+        const Row& r = rows_[rows[j]];
+        Pick p{rows[j], {}};
+        const int64_t n = r.end_frame - r.start_frame;
+        for (const int64_t num : {1, 3, 5}) p.frames.push_back(r.start_frame + std::min(n - 1, n * num / 6));
+        for (int64_t f : p.frames) wanted[r.video].insert(f);
+        picks.push_back(std::move(p));
+      }
+    }
+    std::map<std::string, std::string> failures;
+    const auto frames = scans_.empty() ? decltype(grab_frames(wanted, failures)){} : grab_frames(wanted, failures);
+
+    size_t next_pick = 0;
+    for (size_t k = 0; k < shown; ++k) {
+      const int64_t g = order[k].first;
+      const auto& rows = members[g];
+      html_ += fmt::format("<div class=\"group\" id=\"group-{}\"><b>group {}</b> &middot; {} &middot; {} videos, {} "
+                           "clips{}\n",
+                           g, g, escape(rows_[rows.front()].split), order[k].second, rows.size(),
+                           rows.size() > static_cast<size_t>(options_.max_clips_per_group)
+                               ? fmt::format(" (first {} shown)", options_.max_clips_per_group)
+                               : "");
+      if (evidence.count(g)) {
+        html_ += "<table class=\"evidence\"><tr>";
+        for (const std::string& h : evidence_header_) html_ += "<th class=\"l\">" + escape(h) + "</th>";
+        html_ += "</tr>\n";
+        for (const CsvRow& r : evidence[g]) {
+          html_ += "<tr>";
+          for (const std::string& v : r) html_ += "<td class=\"l\">" + escape(v) + "</td>";
+          html_ += "</tr>\n";
+        }
+        html_ += "</table>\n";
+      }
+      html_ += "<div class=\"clips\">\n";
+      for (; next_pick < picks.size() && rows_[picks[next_pick].row].group == g; ++next_pick) {
+        const Pick& p = picks[next_pick];
+        const Row& r = rows_[p.row];
+        std::vector<cv::Mat> tiles;
+        for (int64_t f : p.frames) {
+          const auto it = frames.find({r.video, f});
+          if (it == frames.end()) break;
+          // A 2-pixel white gap keeps neighbouring keyframes apart.
+          if (!tiles.empty()) tiles.emplace_back(it->second.rows, 2, CV_8UC3, cv::Scalar(255, 255, 255));
+          tiles.push_back(it->second);
+        }
+        std::string image;
+        if (tiles.size() == 2 * p.frames.size() - 1) {
+          cv::Mat sheet;
+          cv::hconcat(tiles, sheet);
+          image = png_img(sheet, fmt::format("keyframes of {} clip {}", r.video, r.clip), "sheet");
+        } else {
+          const auto fail = failures.find(r.video);
+          image = fmt::format("<span class=\"warn\">no keyframes: {}</span>",
+                              escape(fail != failures.end() ? fail->second : "frames not decoded"));
+        }
+        html_ += fmt::format("<figure>{}<figcaption>{} #{} ({}, frames {}-{})</figcaption></figure>\n", image,
+                             escape(r.video), r.clip, escape(r.kind), r.start_frame, r.end_frame);
+      }
+      html_ += "</div></div>\n";
+    }
+  }
+
+  void csv_section(const char* id, const char* title, const char* file, const char* empty_text, size_t limit) {
+    html_ += fmt::format("<h2 id=\"{}\">{}</h2>\n", id, title);
+    if (!fs::exists(path(file))) {
+      html_ += fmt::format("<p class=\"muted\">{}</p>\n", empty_text);
+      return;
+    }
+    CsvTable t;
+    try {
+      t = read_csv_file(path(file), {});
+    } catch (const Error& e) {
+      html_ += fmt::format("<p class=\"warn\">{}</p>\n", escape(e.what()));
+      return;
+    }
+    html_ += fmt::format("<p>{}: {} rows{}.</p>\n", escape(file), t.rows.size(),
+                         t.rows.size() > limit ? fmt::format(" (first {} shown)", limit) : "");
+    if (t.rows.empty()) return;
+    html_ += fmt::format("<table class=\"{}\"><tr>", id);
+    for (const std::string& h : t.header) html_ += "<th class=\"l\">" + escape(h) + "</th>";
+    html_ += "</tr>\n";
+    for (size_t i = 0; i < t.rows.size() && i < limit; ++i) {
+      html_ += "<tr>";
+      for (const std::string& v : t.rows[i]) html_ += "<td class=\"l\">" + escape(v) + "</td>";
+      html_ += "</tr>\n";
+    }
+    html_ += "</table>\n";
+  }
+
+  void section_audit() {
+    csv_section("audit", "Audit", "leaks.csv", "No audit result in this folder (vidsplit audit writes leaks.csv).", 200);
+  }
+  void section_errors() { csv_section("errors", "Unreadable inputs", "errors.csv", "No errors.csv.", 200); }
+
+  std::string dir_;
+  ReportOptions options_;
+  std::vector<Row> rows_;
+  std::vector<std::string> video_order_, labels_, splits_;
+  std::map<std::string, double> targets_;
+  json summary_;
+  std::map<std::string, VideoScan> scans_;
+  std::string scan_error_;
+  CsvRow evidence_header_;
+  std::string html_;
+};
+
+}  // namespace
+
+std::string report_html(const std::string& out_dir, const ReportOptions& options) {
+  if (options.thumb_height < 8 || options.thumb_height > 256) throw ConfigError("thumbnail height must be 8..256");
+  if (options.timeline_width < 64) throw ConfigError("timeline width must be at least 64");
+  return Report(out_dir, options).build();
+}
+
+std::string write_report(const std::string& out_dir, const ReportOptions& options) {
+  const std::string out = (fs::path(out_dir) / "report.html").string();
+  write_file_atomic(out, report_html(out_dir, options));
+  return out;
+}
+
+}  // namespace vidsplit
