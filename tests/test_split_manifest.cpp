@@ -1,3 +1,4 @@
+#include "split_support.hpp"
 #include "vidsplit/hash.hpp"
 #include "vidsplit/split.hpp"
 
@@ -10,39 +11,10 @@ using namespace vidsplit;
 
 namespace {
 
-// A synthetic scanned video at 25 fps whose shots have the given kinds and boundaries; every shot gets its
-// own keyframe hashes from `hash_of_shot` (random-looking values are ~32 bits apart), so only a repeated
-// value (a recurring scene) matches.
+// v.content differs per video (its id), so only equal shot hashes match.
 VideoScan synthetic_video(const std::string& id, const std::string& label, std::vector<int64_t> bounds,
                           std::vector<ShotKind> kinds, std::vector<uint64_t> hash_of_shot) {
-  VideoScan v;
-  v.video = id;
-  v.path = id;
-  v.label = label;
-  v.frames = bounds.back();
-  v.times = FrameTimes({1, 25});
-  for (int64_t i = 0; i < v.frames; ++i) v.times.push(i);
-  v.times.set_end(v.frames);
-  v.content_hash = std::hash<std::string>{}(id);
-  for (size_t s = 0; s + 1 < bounds.size(); ++s) {
-    Shot shot;
-    shot.index = static_cast<int>(s);
-    shot.kind = kinds[s];
-    shot.start_frame = bounds[s];
-    shot.end_frame = bounds[s + 1];
-    shot.start_sec = v.times.seconds(shot.start_frame);
-    shot.end_sec = v.times.seconds(shot.end_frame);
-    if (kinds[s] == ShotKind::Shot) {
-      // Five keyframes far apart in Hamming space from any other shot's.
-      for (uint64_t k = 0; k < 5; ++k) {
-        shot.signature.keyframe_hashes.push_back(hash_of_shot[s] ^ (k << 60));
-        shot.signature.keyframe_mirror_hashes.push_back(mix64(hash_of_shot[s]));
-      }
-      shot.signature.mean_hist.fill(1.0f / 16);
-    }
-    v.shots.push_back(shot);
-  }
-  return v;
+  return test::synthetic_scan(id, label, bounds, hash_of_shot, hash_string(id), std::move(kinds));
 }
 
 // The DESIGN.md invariants of clips.csv, checked on rows of one video.

@@ -2,6 +2,7 @@
 // Rows end with LF. The reader accepts LF or CRLF, quoted newlines, and a UTF-8 byte-order mark.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,8 @@ struct CsvTable {
   size_t column(std::string_view name) const;  // index, or npos
 };
 CsvTable read_csv_file(const std::string& path, const std::vector<std::string>& required);
+
+// A non-negative integer cell (a frame number). Throws ConfigError naming the file, line and column.
+int64_t parse_frame_cell(const std::string& text, const std::string& path, size_t line, const char* column);
 
 }  // namespace vidsplit

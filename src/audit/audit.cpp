@@ -23,16 +23,6 @@ std::string label_of(const std::string& video_id) {
   return parent.empty() ? std::string() : parent.filename().string();
 }
 
-int64_t parse_frame(const std::string& text, const std::string& path, size_t line, const char* column) {
-  try {
-    size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return v;
-  } catch (const std::exception&) {
-  }
-  throw ConfigError(fmt::format("{}: line {}: {} '{}' is not a frame number", path, line, column, text));
-}
-
 std::vector<AuditVideo> read_clips_csv(const std::string& path, const std::string& root) {
   CsvTable table;
   try {
@@ -58,8 +48,8 @@ std::vector<AuditVideo> read_clips_csv(const std::string& path, const std::strin
     KeptRow k;
     k.split = row[split];
     if (ranges) {
-      k.start_frame = parse_frame(row[start], path, line, "start_frame");
-      k.end_frame = parse_frame(row[end], path, line, "end_frame");
+      k.start_frame = parse_frame_cell(row[start], path, line, "start_frame");
+      k.end_frame = parse_frame_cell(row[end], path, line, "end_frame");
     } else {
       k.end_frame = INT64_MAX;
     }

@@ -125,7 +125,7 @@ bool stream_copy(const std::string& src, const std::string& dst, const PacketInd
 
 class Encoder {
  public:
-  Encoder(const std::string& dst, int width, int height, Rational time_base, int threads) : dst_(dst) {
+  Encoder(const std::string& dst, int width, int height, Rational time_base) : dst_(dst) {
     out_ = open_output(dst);
     const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
     if (!codec) codec = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
@@ -139,7 +139,10 @@ class Encoder {
     // MPEG-4 part 2 limits the time base denominator to 16 bits; x264 takes the source's as is.
     in_tb_ = {time_base.num, time_base.den};
     ctx_->time_base = codec->id == AV_CODEC_ID_MPEG4 && time_base.den > 65535 ? AVRational{1, 1000} : in_tb_;
-    ctx_->thread_count = threads;
+    // One encoder thread: with frame threads, libx264 (Debian 12) produced different bytes between runs on
+    // a loaded machine, and re-encoded clips must be byte-identical for the same inputs. Decoding still
+    // uses `threads`.
+    ctx_->thread_count = 1;
     ctx_->flags |= AV_CODEC_FLAG_BITEXACT;
     if (out_->oformat->flags & AVFMT_GLOBALHEADER) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if (codec->id == AV_CODEC_ID_H264) {
@@ -222,7 +225,7 @@ void reencode(const std::string& src, const std::string& dst, int64_t start, int
   while (decoder.next(frame) && frame.index < end) {
     if (frame.index < start) continue;
     if (!encoder) {
-      encoder = std::make_unique<Encoder>(dst, frame.bgr.cols, frame.bgr.rows, decoder.info().time_base, o.threads);
+      encoder = std::make_unique<Encoder>(dst, frame.bgr.cols, frame.bgr.rows, decoder.info().time_base);
       start_pts = frame.pts;
     }
     encoder->add(frame.bgr, frame.pts - start_pts);

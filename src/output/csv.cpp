@@ -114,4 +114,14 @@ CsvTable read_csv_file(const std::string& path, const std::vector<std::string>& 
   return table;
 }
 
+int64_t parse_frame_cell(const std::string& text, const std::string& path, size_t line, const char* column) {
+  try {
+    size_t used = 0;
+    const long long v = std::stoll(text, &used);
+    if (used == text.size() && v >= 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw ConfigError(fmt::format("{}: line {}: {} '{}' is not a frame number", path, line, column, text));
+}
+
 }  // namespace vidsplit

@@ -7,20 +7,6 @@
 
 namespace vidsplit {
 
-namespace {
-
-int64_t parse_frame(const std::string& text, const std::string& path, size_t line, const char* column) {
-  try {
-    size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return v;
-  } catch (const std::exception&) {
-  }
-  throw ConfigError(fmt::format("{}: line {}: {} '{}' is not a frame number", path, line, column, text));
-}
-
-}  // namespace
-
 KeptSplit read_kept_split(const std::string& path) {
   CsvTable table;
   try {
@@ -38,8 +24,8 @@ KeptSplit read_kept_split(const std::string& path) {
     if (row[video].empty()) throw ConfigError(fmt::format("{}: line {}: empty video", path, line));
     if (row[split].empty()) throw ConfigError(fmt::format("{}: line {}: empty split", path, line));
     KeptRow k;
-    k.start_frame = parse_frame(row[start], path, line, "start_frame");
-    k.end_frame = parse_frame(row[end], path, line, "end_frame");
+    k.start_frame = parse_frame_cell(row[start], path, line, "start_frame");
+    k.end_frame = parse_frame_cell(row[end], path, line, "end_frame");
     if (k.end_frame < k.start_frame)
       throw ConfigError(fmt::format("{}: line {}: end_frame is before start_frame", path, line));
     k.split = row[split];
