@@ -27,9 +27,10 @@ vidsplit_install_deps() {
 }
 
 # vidsplit_build BUILD_DIR [cmake options...]: configures once, then rebuilds incrementally.
+# VIDSPLIT_TARGET (optional) builds just that target, e.g. the binary for the demo.
 vidsplit_build() {
   local dir="$1"
   shift
   cmake -S "$VIDSPLIT_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-  cmake --build "$dir" -j "$(nproc)"
+  cmake --build "$dir" -j "$(nproc)" ${VIDSPLIT_TARGET:+--target "$VIDSPLIT_TARGET"}
 }

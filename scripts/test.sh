@@ -6,9 +6,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 build_dir="$VIDSPLIT_ROOT/build"
-cmake_options=()
+cmake_options=(-DVIDSPLIT_BUILD_TESTS=ON)
 case "${1:-}" in
-  --sanitize) build_dir="$VIDSPLIT_ROOT/build-sanitize"; cmake_options=(-DVIDSPLIT_SANITIZE=ON) ;;
+  --sanitize) build_dir="$VIDSPLIT_ROOT/build-sanitize"; cmake_options=(-DVIDSPLIT_BUILD_TESTS=ON -DVIDSPLIT_SANITIZE=ON) ;;
   "") ;;
   *) echo "usage: scripts/test.sh [--sanitize]" >&2; exit 2 ;;
 esac
