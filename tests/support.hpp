@@ -4,6 +4,8 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/io.hpp"
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -47,5 +49,20 @@ class TempDir {
 };
 
 inline CsvTable read_table(const std::string& path) { return read_csv_file(path, {}); }
+
+// Runs the vidsplit binary with `args` (paths quoted by the caller); its stdout and stderr go to
+// `dir`/stdout.txt and `dir`/stderr.txt. Returns the exit code, or -1 when it did not exit normally.
+inline int run_cli(const std::string& args, const TempDir& dir) {
+  const std::string command = std::string(VIDSPLIT_BINARY) + " " + args + " > '" + (dir / "stdout.txt") + "' 2> '" +
+                              (dir / "stderr.txt") + "'";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The same, with the output discarded.
+inline int run_cli(const std::string& args) {
+  const int status = std::system((std::string(VIDSPLIT_BINARY) + " " + args + " > /dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 }  // namespace vidsplit::test

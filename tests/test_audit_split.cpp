@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 using namespace vidsplit;
+using test::run_cli;
 namespace fs = std::filesystem;
 
 namespace {
@@ -37,13 +38,6 @@ Audited audit(const std::string& path, const SplitLayoutOptions& options = {}) {
 void place(const test::TempDir& dir, const std::string& split, const std::string& sample) {
   fs::create_directories(dir.path() / "root" / split);
   fs::copy_file(test::sample(sample), dir.path() / "root" / split / fs::path(sample).filename());
-}
-
-int run_cli(const std::string& args, const test::TempDir& dir) {
-  const std::string command =
-      fmt::format("{} {} > '{}' 2> '{}'", VIDSPLIT_BINARY, args, dir / "stdout.txt", dir / "stderr.txt");
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace

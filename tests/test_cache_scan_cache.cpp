@@ -7,14 +7,10 @@
 #include <sys/wait.h>
 
 using namespace vidsplit;
+using test::run_cli;
 namespace fs = std::filesystem;
 
 namespace {
-
-int run_cli(const std::string& args) {
-  const int status = std::system((std::string(VIDSPLIT_BINARY) + " " + args + " > /dev/null 2>&1").c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 std::vector<fs::path> entries(const fs::path& cache) {
   std::vector<fs::path> files;

@@ -10,15 +10,10 @@
 #include <set>
 
 using namespace vidsplit;
+using test::run_cli;
 namespace fs = std::filesystem;
 
 namespace {
-
-int run_cli(const std::string& args) {
-  const std::string command = std::string(VIDSPLIT_BINARY) + " " + args + " > /dev/null 2>&1";
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 

@@ -10,15 +10,9 @@
 #include <sys/wait.h>
 
 using namespace vidsplit;
+using test::run_cli;
 
 namespace {
-
-int run_cli(const std::string& args, const test::TempDir& dir) {
-  const std::string command =
-      fmt::format("{} {} > '{}' 2> '{}'", VIDSPLIT_BINARY, args, dir / "stdout.txt", dir / "stderr.txt");
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 }  // namespace
 
