@@ -1,4 +1,5 @@
 // Exact shot boundaries on the committed sample videos (truth table: scripts/make_sample_videos.sh).
+#include "shots_support.hpp"
 #include "support.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/scan.hpp"
@@ -11,20 +12,10 @@ using namespace vidsplit;
 
 namespace {
 
-struct Row {
-  ShotKind kind;
-  int64_t start, end;
-  friend bool operator==(const Row&, const Row&) = default;
-};
+using Row = test::ShotRow;
 
 std::vector<Row> shots_of(const std::string& path, const std::string& detector = "auto") {
-  ScanOptions o;
-  o.detector = detector;
-  const VideoScan s = scan_video({path, path, ""}, o);
-  REQUIRE_MESSAGE(s.ok(), s.error);
-  std::vector<Row> rows;
-  for (const Shot& shot : s.shots) rows.push_back({shot.kind, shot.start_frame, shot.end_frame});
-  return rows;
+  return test::shot_rows(path, detector);
 }
 
 std::vector<int64_t> cut_frames(const std::string& path, const std::string& detector = "auto") {

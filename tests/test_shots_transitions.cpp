@@ -1,5 +1,6 @@
 // Gradual transitions, flashes and damaged frames (fixtures: tests/data/shots/, truth in the [shots] section of
 // scripts/make_sample_videos.sh; corpus checks skip when ../shared/corpus is absent).
+#include "shots_support.hpp"
 #include "support.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/scan.hpp"
@@ -10,19 +11,10 @@ using namespace vidsplit;
 
 namespace {
 
-struct Row {
-  ShotKind kind;
-  int64_t start, end;
-};
+using Row = test::ShotRow;
 
 std::vector<Row> rows_of(const std::string& path, const std::string& detector = "auto") {
-  ScanOptions o;
-  o.detector = detector;
-  const VideoScan s = scan_video({path, path, ""}, o);
-  REQUIRE_MESSAGE(s.ok(), s.error);
-  std::vector<Row> rows;
-  for (const Shot& shot : s.shots) rows.push_back({shot.kind, shot.start_frame, shot.end_frame});
-  return rows;
+  return test::shot_rows(path, detector);
 }
 
 std::string fixture(const std::string& name) { return test::data("shots/" + name).string(); }
