@@ -62,16 +62,3 @@ TEST_CASE("vidsplit::read_csv_file") {
     CHECK_THROWS_WITH_AS(read_csv_file(dir / "nope.csv", {}), doctest::Contains("cannot read"), Error);
   }
 }
-
-TEST_CASE("vidsplit::write_file_atomic") {
-  test::TempDir dir;
-  const std::string path = dir / "out.txt";
-  write_file_atomic(path, "first");
-  write_file_atomic(path, "second");
-  CHECK(read_file(path) == "second");
-  // No temporary file is left behind.
-  int files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
-  CHECK(files == 1);
-  CHECK_THROWS_AS(write_file_atomic(dir / "missing-dir/out.txt", "x"), Error);
-}

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,8 +16,23 @@
 
 namespace vidsplit {
 
+namespace {
+
+// A temporary name that no other writer of `path` uses. Two threads of one process write the same path when a
+// dataset holds two copies of a video (one cache entry), and processes on several hosts when tasks share a
+// --cache folder (in containers they often have the same pid). With one shared name, one writer truncated the
+// file another was writing, or renamed it into place half-written.
+std::string temporary_name(const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return fmt::format("{}.tmp.{}.{}.{}", path, host.data(), ::getpid(), counter++);
+}
+
+}  // namespace
+
 void write_file_atomic(const std::string& path, std::string_view content) {
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
+  const std::string tmp = temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
   size_t written = 0;
