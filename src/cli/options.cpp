@@ -335,6 +335,10 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
     });
     line.finish();
     if (stop_flag().load()) throw Interrupted();
+    // On stdout like the other summary lines: scripts (and the crash test) read how much a rerun reused.
+    if (options.cache)
+      fmt::print("vidsplit: {} of {} videos from the cache in {}, {} decoded\n", last.videos_cached,
+                 inputs.size(), options.cache->dir(), inputs.size() - last.videos_cached);
     return scans;
   } catch (const Interrupted&) {
     note();
