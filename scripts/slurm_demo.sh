@@ -150,8 +150,8 @@ ARRAY_JOB="$(sbatch --parsable "$WORK/scan_array.sbatch")"
 log "submitted scan array job $ARRAY_JOB (4 tasks); merge + split waits for it"
 merge_status=0
 sbatch --parsable --wait --dependency="afterok:$ARRAY_JOB" "$WORK/merge.sbatch" >/dev/null || merge_status=$?
-sacct_free_state="$(scontrol show job "$ARRAY_JOB" 2>/dev/null | grep -o 'JobState=[A-Z]*' | sort | uniq -c | tr '\n' ' ')"
-log "array tasks: ${sacct_free_state:-already purged}; merge job exit status $merge_status"
+array_states="$(scontrol show job "$ARRAY_JOB" 2>/dev/null | grep -o 'JobState=[A-Z]*' | sort | uniq -c | tr '\n' ' ')"
+log "array tasks: ${array_states:-already purged}; merge job exit status $merge_status"
 ((merge_status == 0)) || die "the merge job failed (logs in $WORK/log)"
 
 log "local reference: vidsplit run sample_videos"
