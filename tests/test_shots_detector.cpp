@@ -116,3 +116,21 @@ TEST_CASE("vidsplit::ClipSignatureBuilder keeps bounded, evenly spread keyframes
   }
   CHECK(c.mean_hist[0] == doctest::Approx(0.5));
 }
+
+TEST_CASE("shots: --speed ref-frames keeps frame numbers and puts cuts on the encoder's keyframes") {
+  // The samples' cuts start I-frames (libx264 scene-cut detection), which reference-only decoding analyses.
+  ScanOptions o;
+  o.decoder.reference_frames_only = true;
+  o.decoder.skip_deblock = true;
+  for (const auto& [name, cuts] : std::vector<std::pair<std::string, std::vector<int64_t>>>{
+           {"jump/jump_cuts3.mp4", {40, 85}}, {"wave/wave_cuts4.mp4", {30, 70, 105}}, {"run/run_aba.mp4", {45, 95}}}) {
+    CAPTURE(name);
+    const VideoScan s = scan_video({name, test::sample(name), ""}, o);
+    REQUIRE_MESSAGE(s.ok(), s.error);
+    std::vector<int64_t> starts;
+    for (size_t i = 1; i < s.shots.size(); ++i) starts.push_back(s.shots[i].start_frame);
+    CHECK(starts == cuts);
+    CHECK(s.shots.back().end_frame == s.frames);
+    CHECK(s.frames == scan_video({name, test::sample(name), ""}, ScanOptions{}).frames);
+  }
+}

@@ -16,6 +16,11 @@
 
 namespace vidsplit::cli {
 
+namespace {
+// --speed names, indexed by skip_deblock + 2 * reference_frames_only.
+const std::string kSpeeds[] = {"normal", "no-deblock", "ref-frames", "fast"};
+}  // namespace
+
 std::atomic<bool>& stop_flag() {
   static std::atomic<bool> flag{false};
   return flag;
@@ -101,8 +106,10 @@ po::options_description scan_options(ScanCli& s) {
        "refuse videos whose frames exceed this many pixels, an error in errors.csv (decompression bombs; "
        "default about 16K x 8K; 0 = no limit)")
       ("speed", po::value(&s.speed)->default_value("normal"),
-       "normal, or fast: skip the codecs' in-loop deblocking filter (same frames and timestamps, slightly "
-       "blockier pictures; changes scores a little)")
+       "normal: decode and analyse every frame. no-deblock: skip the codecs' in-loop deblocking filter "
+       "(same frames, slightly blockier pictures). ref-frames: analyse only the frames other frames refer "
+       "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut lands on the first "
+       "analysed frame at or after it, typically at most 2 frames late). fast: both")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
@@ -227,9 +234,11 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detection.histogram_threshold = s.histogram_threshold;
   o.decoder.max_pixels = s.max_pixels;
   o.decoder.max_seconds = s.max_seconds;
-  if (s.speed != "normal" && s.speed != "fast")
-    throw ConfigError(fmt::format("--speed must be 'normal' or 'fast', not '{}'", s.speed));
-  o.decoder.fast = s.speed == "fast";
+  const auto speed = std::find(std::begin(kSpeeds), std::end(kSpeeds), s.speed);
+  if (speed == std::end(kSpeeds))
+    throw ConfigError(fmt::format("--speed must be normal, no-deblock, ref-frames or fast, not '{}'", s.speed));
+  o.decoder.skip_deblock = s.speed == "no-deblock" || s.speed == "fast";
+  o.decoder.reference_frames_only = s.speed == "ref-frames" || s.speed == "fast";
   if (!(s.max_seconds >= 0)) throw ConfigError("--max-seconds-per-video must be >= 0");
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
@@ -257,7 +266,7 @@ json scan_parameters(const ScanOptions& o) {
           {"dissolve_max_residual", o.detection.dissolve_max_residual},
           {"histogram_threshold", o.detection.histogram_threshold},
           {"analysis_size", o.decoder.analysis_size},
-          {"speed", o.decoder.fast ? "fast" : "normal"},
+          {"speed", kSpeeds[(o.decoder.skip_deblock ? 1 : 0) + (o.decoder.reference_frames_only ? 2 : 0)]},
           {"keyframes_per_clip", o.keyframes_per_clip}};
 }
 
