@@ -134,3 +134,24 @@ TEST_CASE("shots: --speed ref-frames keeps frame numbers and puts cuts on the en
     CHECK(s.frames == scan_video({name, test::sample(name), ""}, ScanOptions{}).frames);
   }
 }
+
+TEST_CASE("shots: every --speed keeps the MPEG-4 cut, reference frames only one frame late") {
+  // B-frames in Matroska (packet times known) and a codec with reduced-size decoding: all shortcuts apply.
+  const std::string path = test::data("mpeg4_cut.mkv").string();
+  for (const bool lowres : {false, true})
+    for (const bool refs : {false, true}) {
+      CAPTURE(lowres);
+      CAPTURE(refs);
+      ScanOptions o;
+      o.decoder.reduced_resolution = lowres;
+      o.decoder.reference_frames_only = refs;
+      const VideoScan s = scan_video({path, path, ""}, o);
+      REQUIRE_MESSAGE(s.ok(), s.error);
+      CHECK(s.frames == 40);
+      REQUIRE(s.shots.size() == 2);
+      // Frame 20, the cut, is a B-frame, the first of the new shot's pictures that others refer to is the
+      // I-frame 21: that is where a reference-frames scan sees the cut.
+      CHECK(s.shots[1].start_frame == (refs ? 21 : 20));
+      CHECK(s.shots[1].start_sec == doctest::Approx(refs ? 0.84 : 0.8));
+    }
+}

@@ -23,6 +23,9 @@ struct DecoderOptions {
   // of a full decode; next() then returns frames with gaps in their indices. Needs packet timestamps;
   // streams without them (raw H.264, AVI with B-frames) are decoded whole.
   bool reference_frames_only = false;
+  // Let codecs that can (MPEG-1/2/4 part 2, MJPEG, DV...; not H.264, HEVC, VP9 or AV1) decode at 1/2, 1/4 or
+  // 1/8 size, as long as the picture stays at least twice the analysis size. Ignored with display_size.
+  bool reduced_resolution = false;
   // Exports (frame extraction) want real pictures: when set, frames come at the video's display size
   // (VideoInfo::display_width x display_height, after rotation) instead of the analysis square.
   bool display_size = false;

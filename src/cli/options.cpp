@@ -17,8 +17,16 @@
 namespace vidsplit::cli {
 
 namespace {
-// --speed names, indexed by skip_deblock + 2 * reference_frames_only.
-const std::string kSpeeds[] = {"normal", "no-deblock", "ref-frames", "fast"};
+// --speed: the decoding shortcuts each name takes (README "Performance" has each one's speed and accuracy).
+struct Speed {
+  const char* name;
+  bool skip_deblock, reference_frames_only, reduced_resolution;
+};
+constexpr Speed kSpeeds[] = {{"normal", false, false, false},
+                             {"no-deblock", true, false, false},
+                             {"ref-frames", false, true, false},
+                             {"lowres", false, false, true},
+                             {"fast", true, true, true}};
 }  // namespace
 
 std::atomic<bool>& stop_flag() {
@@ -109,7 +117,8 @@ po::options_description scan_options(ScanCli& s) {
        "normal: decode and analyse every frame. no-deblock: skip the codecs' in-loop deblocking filter "
        "(same frames, slightly blockier pictures). ref-frames: analyse only the frames other frames refer "
        "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut lands on the first "
-       "analysed frame at or after it, typically at most 2 frames late). fast: both")
+       "analysed frame at or after it, typically at most 2 frames late). lowres: codecs that can (MPEG-2/4, "
+       "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. fast: all three")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
@@ -234,11 +243,12 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detection.histogram_threshold = s.histogram_threshold;
   o.decoder.max_pixels = s.max_pixels;
   o.decoder.max_seconds = s.max_seconds;
-  const auto speed = std::find(std::begin(kSpeeds), std::end(kSpeeds), s.speed);
+  const Speed* speed = std::find_if(std::begin(kSpeeds), std::end(kSpeeds), [&](const Speed& k) { return k.name == s.speed; });
   if (speed == std::end(kSpeeds))
-    throw ConfigError(fmt::format("--speed must be normal, no-deblock, ref-frames or fast, not '{}'", s.speed));
-  o.decoder.skip_deblock = s.speed == "no-deblock" || s.speed == "fast";
-  o.decoder.reference_frames_only = s.speed == "ref-frames" || s.speed == "fast";
+    throw ConfigError(fmt::format("--speed must be normal, no-deblock, ref-frames, lowres or fast, not '{}'", s.speed));
+  o.decoder.skip_deblock = speed->skip_deblock;
+  o.decoder.reference_frames_only = speed->reference_frames_only;
+  o.decoder.reduced_resolution = speed->reduced_resolution;
   if (!(s.max_seconds >= 0)) throw ConfigError("--max-seconds-per-video must be >= 0");
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
@@ -249,6 +259,16 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   make_detector(o.detector, o.detection);  // validates the name and thresholds before any decoding
   return o;
 }
+
+namespace {
+std::string speed_name(const DecoderOptions& d) {
+  for (const Speed& k : kSpeeds)
+    if (k.skip_deblock == d.skip_deblock && k.reference_frames_only == d.reference_frames_only &&
+        k.reduced_resolution == d.reduced_resolution)
+      return k.name;
+  return "custom";
+}
+}  // namespace
 
 json scan_parameters(const ScanOptions& o) {
   json threshold = o.detection.threshold ? json(*o.detection.threshold) : json(nullptr);
@@ -266,7 +286,7 @@ json scan_parameters(const ScanOptions& o) {
           {"dissolve_max_residual", o.detection.dissolve_max_residual},
           {"histogram_threshold", o.detection.histogram_threshold},
           {"analysis_size", o.decoder.analysis_size},
-          {"speed", kSpeeds[(o.decoder.skip_deblock ? 1 : 0) + (o.decoder.reference_frames_only ? 2 : 0)]},
+          {"speed", speed_name(o.decoder)},
           {"keyframes_per_clip", o.keyframes_per_clip}};
 }
 

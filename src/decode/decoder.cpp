@@ -133,6 +133,13 @@ struct VideoDecoder::Impl {
       codec->skip_loop_filter = AVDISCARD_ALL;
       codec->flags2 |= AV_CODEC_FLAG2_FAST;  // allow non-spec-compliant speedups (e.g. H.264 chroma MC)
     }
+    if (options.reduced_resolution && !options.display_size) {
+      int level = 0;
+      while (level < decoder->max_lowres && (par->width >> (level + 1)) >= 2 * options.analysis_size &&
+             (par->height >> (level + 1)) >= 2 * options.analysis_size)
+        ++level;
+      codec->lowres = level;
+    }
     skipping = options.reference_frames_only && !(format->iformat->flags & AVFMT_NOTIMESTAMPS);
     if (skipping) codec->skip_frame = AVDISCARD_NONREF;
     if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0) fail("cannot open decoder", r);
