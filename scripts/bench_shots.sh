@@ -78,6 +78,18 @@ for d in "${DETECTORS[@]}"; do
   echo "bench: vidsplit --detector $d done" >&2
 done
 
+# The default detector again under each decoding shortcut of --speed: what each costs in accuracy.
+for s in no-deblock ref-frames fast; do
+  m="auto@$s"
+  mkdir -p "$OUT/$m"
+  t0=$(now)
+  for v in "${VIDEOS[@]}"; do
+    "$VIDSPLIT" shots "$v" --speed "$s" --quiet >"$OUT/$m/$(basename "$v").csv"
+  done
+  SECONDS_OF[$m]=$(echo "$(now) - $t0" | bc)
+  echo "bench: vidsplit --speed $s done" >&2
+done
+
 t0=$(now)
 for v in "${VIDEOS[@]}"; do ffmpeg -v error -nostdin -i "$v" -an -f null -; done
 SECONDS_OF[ffmpeg-null]=$(echo "$(now) - $t0" | bc)
@@ -102,7 +114,8 @@ python3 - "$OUT/timing.json" <<'EOF'
 import json, sys
 # Keep a fixed row order: vidsplit detectors, then ffmpeg.
 t = json.load(open(sys.argv[1]))
-order = ["frames", "auto", "adaptive", "content", "histogram", "fade", "dissolve", "scdet=10", "scene>0.3", "ffmpeg-null"]
+order = ["frames", "auto", "adaptive", "content", "histogram", "fade", "dissolve", "auto@no-deblock", "auto@ref-frames",
+         "auto@fast", "scdet=10", "scene>0.3", "ffmpeg-null"]
 json.dump({k: t[k] for k in order if k in t}, open(sys.argv[1], "w"))
 EOF
 echo "Reproduce: scripts/bench_shots.sh --seed $SEED --per-family $PER"

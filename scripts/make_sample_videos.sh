@@ -57,6 +57,8 @@
 # vfr.mp4               64x48, 10 frames (testsrc2), pts_time 0 0.04 0.08 0.12 0.16 0.2 0.3 0.4 0.5 0.6
 # gray_cut.mp4          64x48, 25 fps, 40 frames: 0-19 flat dark grey (0x404040), 20-39 light grey with a
 #                       black grid; one hard cut: 20 @ 0.80
+# mpeg4_cut.mkv         512x288 MPEG-4 part 2 with B-frames (a codec that decodes at reduced size), 25 fps,
+#                       40 frames: 0-19 testsrc2, 20-39 SMPTE HD bars; one hard cut: 20 @ 0.80
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -265,7 +267,7 @@ $(shot "[pa]null" 0 45)[c0];$(shot "$(look_mandel_spiral $S)" 0 50)[c1];$(shot "
 # ---------------------------------------------------------------------------------------------------------
 make_fixtures() {
   rm -rf "$TD/bad"
-  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4"
+  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv"
   mkdir -p "$TD/bad"
 
   : >"$TD/bad/empty.mp4"
@@ -304,6 +306,12 @@ make_fixtures() {
   encode "$TD/gray_cut.mp4" 30 "$(concat_graph \
     "$(shot "color=c=0x404040:s=64x48:r=25" 0 20)" \
     "$(shot "color=c=0xe0e0e0:s=64x48:r=25,drawgrid=w=8:h=8:t=2:c=black" 0 20)")[out0]" -an
+
+  # mpeg4_cut.mkv: the --speed lowres and ref-frames case (Matroska keeps the B-frames' timestamps).
+  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
+    "$(shot "$(look_testsrc2 512x288)" 0 20)" "$(shot "$(look_hdbars 512x288)" 0 20)")[out0]" \
+    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -threads 1 -an "$TD/mpeg4_cut.tmp.mkv"
+  mv -f "$TD/mpeg4_cut.tmp.mkv" "$TD/mpeg4_cut.mkv"
 }
 
 verify() {
@@ -315,7 +323,7 @@ verify() {
       grep -o 'pts_time:[0-9.]*' | cut -d: -f2 | tr '\n' ' ' || true)
     printf '%-28s frames=%-4s scene>0.3 at t=%-16s md5=%s\n' "${f#"$ROOT"/}" "$n" "${cuts:--}" \
       "$(md5sum <"$f" | cut -c1-32)"
-  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4")
+  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv")
 }
 
 # ---------------------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
+
 using namespace vidsplit;
 
 namespace {
@@ -95,4 +97,61 @@ TEST_CASE("vidsplit::VideoDecoder") {
     CHECK_THROWS_WITH_AS(VideoDecoder(test::data("gray_cut.mp4").string(), o),
                          doctest::Contains("frame size 64x48 exceeds --max-pixels 1000"), Error);
   }
+}
+
+TEST_CASE("vidsplit::VideoDecoder reference_frames_only") {
+  // The samples are H.264 with B-frames (libx264 defaults), so some frames are never referenced.
+  const std::string path = test::sample("wave/wave_cuts4.mp4");
+  const std::vector<AnalysisFrame> all = decode_all(path);
+  DecoderOptions o;
+  o.reference_frames_only = true;
+  VideoDecoder full(path, DecoderOptions{}), coarse(path, o);
+  AnalysisFrame f;
+  while (full.next(f)) {
+  }
+  std::vector<int64_t> indices;
+  while (coarse.next(f)) {
+    REQUIRE(f.index < static_cast<int64_t>(all.size()));
+    const AnalysisFrame& same = all[static_cast<size_t>(f.index)];
+    // A reference frame decodes exactly as in a full decode, and keeps its place and time.
+    CHECK(f.pts == same.pts);
+    CHECK(f.seconds == same.seconds);
+    CHECK(cv::norm(f.bgr, same.bgr, cv::NORM_INF) == 0);
+    indices.push_back(f.index);
+  }
+  CHECK(indices.size() < all.size() * 3 / 4);  // a real share of the frames was skipped
+  CHECK(std::is_sorted(indices.begin(), indices.end()));
+  CHECK(std::adjacent_find(indices.begin(), indices.end()) == indices.end());
+  // The skipped frames are still counted and timed from their packets: same count, same times.
+  REQUIRE(coarse.frame_times().size() == full.frame_times().size());
+  for (int64_t i = 0; i <= full.frame_times().size(); ++i) CHECK(coarse.frame_times().pts(i) == full.frame_times().pts(i));
+  CHECK(coarse.content_hash() == full.content_hash());
+}
+
+TEST_CASE("vidsplit::VideoDecoder reduced_resolution") {
+  // MPEG-4 part 2 decodes at half size here (512x288 -> 256x144, still twice the 64x64 analysis frame).
+  const std::string path = test::data("mpeg4_cut.mkv").string();
+  const std::vector<AnalysisFrame> full = decode_all(path);
+  DecoderOptions o;
+  o.reduced_resolution = true;
+  VideoDecoder half(path, o);
+  CHECK(half.info().coded_width == 512);  // the video's own size, whatever the decoder outputs
+  AnalysisFrame f;
+  size_t n = 0;
+  double worst = 0;
+  while (half.next(f)) {
+    REQUIRE(n < full.size());
+    CHECK(f.pts == full[n].pts);
+    worst = std::max(worst, cv::norm(f.bgr, full[n].bgr, cv::NORM_L1) / static_cast<double>(f.bgr.total() * 3));
+    ++n;
+  }
+  CHECK(n == full.size());
+  CHECK(worst > 0);   // really decoded differently...
+  CHECK(worst < 4);   // ...but the analysis frame is nearly the same (mean absolute difference in grey levels)
+  // H.264 has no reduced-size decoding: the option changes nothing there.
+  DecoderOptions h264;
+  h264.reduced_resolution = true;
+  VideoDecoder same(test::data("gray_cut.mp4").string(), h264);
+  const auto reference = decode_all(test::data("gray_cut.mp4").string());
+  for (size_t i = 0; same.next(f); ++i) CHECK(cv::norm(f.bgr, reference[i].bgr, cv::NORM_INF) == 0);
 }

@@ -116,3 +116,42 @@ TEST_CASE("vidsplit::ClipSignatureBuilder keeps bounded, evenly spread keyframes
   }
   CHECK(c.mean_hist[0] == doctest::Approx(0.5));
 }
+
+TEST_CASE("shots: --speed ref-frames keeps frame numbers and puts cuts on the encoder's keyframes") {
+  // The samples' cuts start I-frames (libx264 scene-cut detection), which reference-only decoding analyses.
+  ScanOptions o;
+  o.decoder.reference_frames_only = true;
+  o.decoder.skip_deblock = true;
+  for (const auto& [name, cuts] : std::vector<std::pair<std::string, std::vector<int64_t>>>{
+           {"jump/jump_cuts3.mp4", {40, 85}}, {"wave/wave_cuts4.mp4", {30, 70, 105}}, {"run/run_aba.mp4", {45, 95}}}) {
+    CAPTURE(name);
+    const VideoScan s = scan_video({name, test::sample(name), ""}, o);
+    REQUIRE_MESSAGE(s.ok(), s.error);
+    std::vector<int64_t> starts;
+    for (size_t i = 1; i < s.shots.size(); ++i) starts.push_back(s.shots[i].start_frame);
+    CHECK(starts == cuts);
+    CHECK(s.shots.back().end_frame == s.frames);
+    CHECK(s.frames == scan_video({name, test::sample(name), ""}, ScanOptions{}).frames);
+  }
+}
+
+TEST_CASE("shots: every --speed keeps the MPEG-4 cut, reference frames only one frame late") {
+  // B-frames in Matroska (packet times known) and a codec with reduced-size decoding: all shortcuts apply.
+  const std::string path = test::data("mpeg4_cut.mkv").string();
+  for (const bool lowres : {false, true})
+    for (const bool refs : {false, true}) {
+      CAPTURE(lowres);
+      CAPTURE(refs);
+      ScanOptions o;
+      o.decoder.reduced_resolution = lowres;
+      o.decoder.reference_frames_only = refs;
+      const VideoScan s = scan_video({path, path, ""}, o);
+      REQUIRE_MESSAGE(s.ok(), s.error);
+      CHECK(s.frames == 40);
+      REQUIRE(s.shots.size() == 2);
+      // Frame 20, the cut, is a B-frame, the first of the new shot's pictures that others refer to is the
+      // I-frame 21: that is where a reference-frames scan sees the cut.
+      CHECK(s.shots[1].start_frame == (refs ? 21 : 20));
+      CHECK(s.shots[1].start_sec == doctest::Approx(refs ? 0.84 : 0.8));
+    }
+}

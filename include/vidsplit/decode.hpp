@@ -17,7 +17,15 @@ struct DecoderOptions {
   double max_seconds = 0;   // give up on a video after this much wall-clock time decoding it (0 = no limit)
   // Skip the in-loop deblocking filter (H.264/HEVC/VP9...): faster, slightly blockier frames, which a 64x64
   // analysis frame barely sees. Frame count and timestamps are unchanged.
-  bool fast = false;
+  bool skip_deblock = false;
+  // Decode only the frames other frames refer to (I, P and reference B frames): the non-reference B frames
+  // are skipped but still counted and timed from their packets, so frame numbers and timestamps stay those
+  // of a full decode; next() then returns frames with gaps in their indices. Needs packet timestamps;
+  // streams without them (raw H.264, AVI with B-frames) are decoded whole.
+  bool reference_frames_only = false;
+  // Let codecs that can (MPEG-1/2/4 part 2, MJPEG, DV...; not H.264, HEVC, VP9 or AV1) decode at 1/2, 1/4 or
+  // 1/8 size, as long as the picture stays at least twice the analysis size. Ignored with display_size.
+  bool reduced_resolution = false;
   // Exports (frame extraction) want real pictures: when set, frames come at the video's display size
   // (VideoInfo::display_width x display_height, after rotation) instead of the analysis square.
   bool display_size = false;

@@ -54,7 +54,7 @@ class SignatureExtractor {
   void compute(const AnalysisFrame& frame, FrameFeatures& out);
 
  private:
-  cv::Mat gray_, small_, centre_, dct_in_, dct_out_, edges_raw_;
+  cv::Mat gray_, gray_float_, small_, centre_, thumb_float_, dct_out_, edges_raw_;
 };
 
 int hamming(uint64_t a, uint64_t b);

@@ -5,6 +5,7 @@
 
 #include <boost/program_options/errors.hpp>
 #include <fmt/format.h>
+#include <opencv2/core/utility.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
   using namespace vidsplit::cli;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // vidsplit runs whole videos in parallel itself. OpenCV's own pool would only split 64x64 images into
+  // slices whose hand-off costs more than the work, and its idle threads spin on the cores decoding needs.
+  cv::setNumThreads(1);
 
   const Args all(argv + 1, argv + argc);
   if (all.empty()) {

@@ -16,6 +16,19 @@
 
 namespace vidsplit::cli {
 
+namespace {
+// --speed: the decoding shortcuts each name takes (README "Performance" has each one's speed and accuracy).
+struct Speed {
+  const char* name;
+  bool skip_deblock, reference_frames_only, reduced_resolution;
+};
+constexpr Speed kSpeeds[] = {{"normal", false, false, false},
+                             {"no-deblock", true, false, false},
+                             {"ref-frames", false, true, false},
+                             {"lowres", false, false, true},
+                             {"fast", true, true, true}};
+}  // namespace
+
 std::atomic<bool>& stop_flag() {
   static std::atomic<bool> flag{false};
   return flag;
@@ -101,8 +114,11 @@ po::options_description scan_options(ScanCli& s) {
        "refuse videos whose frames exceed this many pixels, an error in errors.csv (decompression bombs; "
        "default about 16K x 8K; 0 = no limit)")
       ("speed", po::value(&s.speed)->default_value("normal"),
-       "normal, or fast: skip the codecs' in-loop deblocking filter (same frames and timestamps, slightly "
-       "blockier pictures; changes scores a little)")
+       "normal: decode and analyse every frame. no-deblock: skip the codecs' in-loop deblocking filter "
+       "(same frames, slightly blockier pictures). ref-frames: analyse only the frames other frames refer "
+       "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut lands on the first "
+       "analysed frame at or after it, typically at most 2 frames late). lowres: codecs that can (MPEG-2/4, "
+       "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. fast: all three")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
@@ -227,9 +243,12 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.detection.histogram_threshold = s.histogram_threshold;
   o.decoder.max_pixels = s.max_pixels;
   o.decoder.max_seconds = s.max_seconds;
-  if (s.speed != "normal" && s.speed != "fast")
-    throw ConfigError(fmt::format("--speed must be 'normal' or 'fast', not '{}'", s.speed));
-  o.decoder.fast = s.speed == "fast";
+  const Speed* speed = std::find_if(std::begin(kSpeeds), std::end(kSpeeds), [&](const Speed& k) { return k.name == s.speed; });
+  if (speed == std::end(kSpeeds))
+    throw ConfigError(fmt::format("--speed must be normal, no-deblock, ref-frames, lowres or fast, not '{}'", s.speed));
+  o.decoder.skip_deblock = speed->skip_deblock;
+  o.decoder.reference_frames_only = speed->reference_frames_only;
+  o.decoder.reduced_resolution = speed->reduced_resolution;
   if (!(s.max_seconds >= 0)) throw ConfigError("--max-seconds-per-video must be >= 0");
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
@@ -240,6 +259,16 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   make_detector(o.detector, o.detection);  // validates the name and thresholds before any decoding
   return o;
 }
+
+namespace {
+std::string speed_name(const DecoderOptions& d) {
+  for (const Speed& k : kSpeeds)
+    if (k.skip_deblock == d.skip_deblock && k.reference_frames_only == d.reference_frames_only &&
+        k.reduced_resolution == d.reduced_resolution)
+      return k.name;
+  return "custom";
+}
+}  // namespace
 
 json scan_parameters(const ScanOptions& o) {
   json threshold = o.detection.threshold ? json(*o.detection.threshold) : json(nullptr);
@@ -257,7 +286,7 @@ json scan_parameters(const ScanOptions& o) {
           {"dissolve_max_residual", o.detection.dissolve_max_residual},
           {"histogram_threshold", o.detection.histogram_threshold},
           {"analysis_size", o.decoder.analysis_size},
-          {"speed", o.decoder.fast ? "fast" : "normal"},
+          {"speed", speed_name(o.decoder)},
           {"keyframes_per_clip", o.keyframes_per_clip}};
 }
 

@@ -1,5 +1,6 @@
 #include "vidsplit/decode.hpp"
 
+#include "decode/box_scale.hpp"
 #include "decode/ffmpeg.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/hash.hpp"
@@ -9,7 +10,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <mutex>
+#include <queue>
 
 namespace vidsplit {
 
@@ -65,6 +68,8 @@ int pick_video_stream(AVFormatContext& fmt) {
   return -1;
 }
 
+constexpr size_t kMaxUnseenPackets = 4096;
+
 }  // namespace
 
 struct VideoDecoder::Impl {
@@ -75,6 +80,7 @@ struct VideoDecoder::Impl {
   UniquePacket packet{av_packet_alloc()};
   UniqueFrame frame{av_frame_alloc()};
   UniqueSwsContext sws;
+  BoxScaler box;
   int stream_index = -1;
   VideoInfo info;
   FrameTimes times;
@@ -85,6 +91,8 @@ struct VideoDecoder::Impl {
   int64_t next_index = 0;
   int64_t last_pts = AV_NOPTS_VALUE;
   int64_t last_duration = 0;
+  bool skipping = false;  // reference_frames_only is in effect
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> unseen;  // packet times not yet counted
   cv::Mat upright;  // scaled but not yet rotated; only used when rotation != 0
   // The colour parameters the current sws context was set up for.
   int sws_width = 0, sws_height = 0, sws_format = -1, sws_range = -1, sws_space = -1;
@@ -121,10 +129,19 @@ struct VideoDecoder::Impl {
     codec->pkt_timebase = stream->time_base;
     codec->thread_count = options.threads;
     codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-    if (options.fast) {
+    if (options.skip_deblock) {
       codec->skip_loop_filter = AVDISCARD_ALL;
       codec->flags2 |= AV_CODEC_FLAG2_FAST;  // allow non-spec-compliant speedups (e.g. H.264 chroma MC)
     }
+    if (options.reduced_resolution && !options.display_size) {
+      int level = 0;
+      while (level < decoder->max_lowres && (par->width >> (level + 1)) >= 2 * options.analysis_size &&
+             (par->height >> (level + 1)) >= 2 * options.analysis_size)
+        ++level;
+      codec->lowres = level;
+    }
+    skipping = options.reference_frames_only && !(format->iformat->flags & AVFMT_NOTIMESTAMPS);
+    if (skipping) codec->skip_frame = AVDISCARD_NONREF;
     if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0) fail("cannot open decoder", r);
 
     info.codec = decoder->name;
@@ -150,9 +167,14 @@ struct VideoDecoder::Impl {
       throw Error(fmt::format("frame size {}x{} exceeds --max-pixels {}", w, h, options.max_pixels));
   }
 
-  // Scales the decoded frame straight to the analysis size inside swscale (area averaging, which is
-  // what a thumbnail hash wants), converting any pixel format and range to BGR24.
+  // Scales the decoded frame straight to the analysis size with area averaging (what a thumbnail hash
+  // wants), converting any pixel format and range to BGR24. Common YUV layouts take the BoxScaler;
+  // full-size export frames and every other format go through swscale.
   void scale_into(const AVFrame& f, cv::Mat& dst, int width, int height) {
+    if (!options.display_size && BoxScaler::supports(f.format)) {
+      box.scale(f, dst, width, height);
+      return;
+    }
     dst.create(height, width, CV_8UC3);
     const int range = f.color_range == AVCOL_RANGE_JPEG ? 1 : 0;
     if (!sws || f.width != sws_width || f.height != sws_height || f.format != sws_format ||
@@ -181,6 +203,24 @@ struct VideoDecoder::Impl {
     sws_scale(sws.get(), f.data, f.linesize, 0, f.height, planes, strides);
   }
 
+  // While non-reference frames are skipped, every video packet's presentation time is kept until a frame
+  // at or after it comes out; the ones left behind were skipped frames. A packet without a time would leave
+  // a frame unnumbered, so from then on nothing more is skipped.
+  void remember_packet_time() {
+    if (packet->pts == AV_NOPTS_VALUE) {
+      skipping = false;
+      codec->skip_frame = AVDISCARD_DEFAULT;
+      return;
+    }
+    unseen.push(packet->pts);
+    // A broken stream whose times jump back could leave times behind forever; the oldest then count as
+    // skipped, which keeps this bounded.
+    if (unseen.size() > kMaxUnseenPackets) {
+      count(unseen.top(), 0);
+      unseen.pop();
+    }
+  }
+
   int64_t fallback_step() const {
     if (last_duration > 0) return last_duration;
     const AVRational fps = {info.avg_frame_rate.num, info.avg_frame_rate.den};
@@ -192,18 +232,33 @@ struct VideoDecoder::Impl {
     return 1;
   }
 
+  // Counts and times one frame: a decoded one, or one the decoder skipped, known from its packet.
+  void count(int64_t pts, int64_t duration) {
+    if (last_pts != AV_NOPTS_VALUE && pts > last_pts) last_duration = pts - last_pts;
+    if (duration > 0) last_duration = duration;
+    last_pts = pts;
+    times.push(pts);
+    ++next_index;
+  }
+
+  // The skipped frames shown before presentation time `pts` (all of them at the end: INT64_MAX).
+  void count_skipped_before(int64_t pts) {
+    while (!unseen.empty() && unseen.top() < pts) {
+      count(unseen.top(), 0);
+      unseen.pop();
+    }
+  }
+
   void emit(AnalysisFrame& out) {
     check_pixels(frame->width, frame->height);
     int64_t pts = frame_timestamp(*frame);
     // No timestamp at all (raw elementary streams): continue from the previous frame.
     if (pts == AV_NOPTS_VALUE) pts = last_pts == AV_NOPTS_VALUE ? 0 : last_pts + fallback_step();
-    const int64_t duration = frame_duration(*frame);
-    if (last_pts != AV_NOPTS_VALUE && pts > last_pts) last_duration = pts - last_pts;
-    if (duration > 0) last_duration = duration;
-    last_pts = pts;
-    times.push(pts);
+    count_skipped_before(pts);
+    if (!unseen.empty() && unseen.top() == pts) unseen.pop();  // this frame's own packet
+    count(pts, frame_duration(*frame));
 
-    out.index = next_index++;
+    out.index = next_index - 1;
     out.pts = pts;
     out.seconds = times.seconds_of_pts(pts);
     // Upright size before rotation: the analysis square, or the coded size for display_size.
@@ -222,6 +277,7 @@ struct VideoDecoder::Impl {
   }
 
   void finish() {
+    count_skipped_before(INT64_MAX);
     finished = true;
     if (last_pts != AV_NOPTS_VALUE) times.set_end(last_pts + fallback_step());
   }
@@ -262,6 +318,7 @@ struct VideoDecoder::Impl {
       if (read < 0) fail(fmt::format("read failed after {} frames", next_index), read);
       if (packet->stream_index != stream_index) continue;
       hasher.update(packet->data, static_cast<size_t>(packet->size));
+      if (skipping) remember_packet_time();
       const int sent = avcodec_send_packet(codec.get(), packet.get());
       if (sent == AVERROR_INVALIDDATA) {
         ++corrupt;

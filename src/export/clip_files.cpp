@@ -148,6 +148,10 @@ class Encoder {
     if (codec->id == AV_CODEC_ID_H264) {
       av_opt_set(ctx_->priv_data, "preset", "veryfast", 0);
       av_opt_set(ctx_->priv_data, "crf", "18", 0);
+      // libx264's SIMD code gave different bytes from run to run for identical pictures whenever other
+      // threads were busy (Debian 12, x264 core 164, an AVX-512 machine; its plain C code never did). Exports
+      // must be byte-identical, and the C code is the same on every CPU, so clips pay ~2x encoding time.
+      av_opt_set(ctx_->priv_data, "x264-params", "asm=0", 0);
     } else {
       ctx_->bit_rate = int64_t{8} * ctx_->width * ctx_->height;  // ~0.25 bit per pixel at 30 fps
     }

@@ -1,11 +1,11 @@
 #include "export/frames.hpp"
 
+#include "output/image_encode.hpp"
 #include "vidsplit/decode.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
 
 #include <fmt/format.h>
-#include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -27,9 +27,7 @@ void make_dirs(const fs::path& dir) {
 // Frames are many and each is cheap to redo, so they are written plainly (no fsync per file); the list
 // files that make them visible to a training job are written atomically last.
 void write_jpeg(const fs::path& path, const cv::Mat& bgr, int quality) {
-  std::vector<uchar> bytes;
-  if (!cv::imencode(".jpg", bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, quality}))
-    throw Error(fmt::format("cannot encode JPEG {}", path.string()));
+  const std::vector<uint8_t> bytes = encode_jpeg(bgr, quality);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (!out) throw Error(fmt::format("cannot write {}", path.string()));

@@ -1,5 +1,6 @@
 #include "vidsplit/report.hpp"
 
+#include "output/image_encode.hpp"
 #include "vidsplit/csv.hpp"
 #include "vidsplit/decode.hpp"
 #include "vidsplit/error.hpp"
@@ -9,7 +10,6 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -69,9 +69,7 @@ std::string base64(const std::vector<uchar>& bytes) {
 
 // PNG as an <img> data URI: the report must not load anything from anywhere.
 std::string png_img(const cv::Mat& image, const std::string& alt, const std::string& cls) {
-  std::vector<uchar> png;
-  // Fixed compression level: the same pixels give the same bytes.
-  cv::imencode(".png", image, png, {cv::IMWRITE_PNG_COMPRESSION, 6});
+  const std::vector<uint8_t> png = encode_png(image);
   return fmt::format(R"(<img class="{}" alt="{}" width="{}" height="{}" src="data:image/png;base64,{}">)", cls,
                      escape(alt), image.cols, image.rows, base64(png));
 }

@@ -56,7 +56,11 @@ cv::Rect content_box(const cv::Mat& gray) {
   const bool dark = top == gray.rows / 3 || left == gray.cols / 3 || bottom == gray.rows * 2 / 3 ||
                     right == gray.cols * 2 / 3;
   if (dark) return {0, 0, gray.cols, gray.rows};
-  return {left, top, right - left, bottom - top};
+  const cv::Rect box(left, top, right - left, bottom - top);
+  // In a dim frame (the last frames of a fade, a night scene) the rows near the edge pass for bars on noise
+  // alone, and the box would change from frame to frame. Bars frame a picture clearly brighter than any bar.
+  if (cv::mean(gray(box))[0] < kBarMaxLuma) return {0, 0, gray.cols, gray.rows};
+  return box;
 }
 
 void marginal_histogram(const cv::Mat& hsv, Histogram& hist) {
@@ -96,26 +100,28 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
   // pillarbox bars, so a padded or aspect-changed copy still matches its source.
   const cv::Rect picture = content_box(gray_);
   marginal_histogram(out.hsv(picture), sig.hist);
-  cv::resize(gray_(picture), small_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
-  small_.convertTo(dct_in_, CV_32F);
+  // The 32x32 hash input stays in float: rounding it to 8 bits again would make the hash of a dim,
+  // low-contrast frame (the end of a fade, a night scene) flip on quantisation noise.
+  gray_.convertTo(gray_float_, CV_32F);
+  cv::resize(gray_float_(picture), small_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
   cv::Scalar mean, stddev;
   cv::meanStdDev(small_, mean, stddev);
   sig.detail = static_cast<float>(stddev[0]);
-  cv::dct(dct_in_, dct_out_);
+  cv::dct(small_, dct_out_);
   sig.phash = dct_hash(dct_out_, false);
   sig.phash_mirror = dct_hash(dct_out_, true);
   // The central two thirds alone: logos, captions and tickers sit near the edges, so this hash still
   // matches when they are burned into one copy.
   const cv::Rect centre(picture.x + picture.width / 6, picture.y + picture.height / 6, picture.width * 2 / 3,
                         picture.height * 2 / 3);
-  cv::resize(gray_(centre), centre_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
-  centre_.convertTo(dct_in_, CV_32F);
-  cv::dct(dct_in_, dct_out_);
+  cv::resize(gray_float_(centre), centre_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
+  cv::dct(centre_, dct_out_);
   sig.phash_centre = dct_hash(dct_out_, false);
   sig.phash_centre_mirror = dct_hash(dct_out_, true);
 
+  cv::resize(small_, thumb_float_, cv::Size(kThumbSide, kThumbSide), 0, 0, cv::INTER_AREA);
   cv::Mat thumb(kThumbSide, kThumbSide, CV_8U, sig.thumb.data());
-  cv::resize(small_, thumb, thumb.size(), 0, 0, cv::INTER_AREA);
+  thumb_float_.convertTo(thumb, CV_8U);
 
   // Canny thresholds follow the frame's median luma (the usual "auto Canny"), so edge density does not
   // depend on exposure, with a floor so that a nearly black frame's noise is not all edges (which made the
