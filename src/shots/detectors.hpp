@@ -90,6 +90,8 @@ class FadeDetector final : public ShotDetector {
   bool white_;
   State state_ = State::Watching;
   float prev_luma_ = 0.0f;
+  bool descent_from_opposite_ = false;  // white: the current falling run started at a black frame
+  bool through_black_ = false;          // white: the fade being tracked touches black (see process())
   double descent_start_sec_ = 0.0;
   int64_t descent_start_ = 0;    // first frame of the current run of falling luma (next frame if none)
   int64_t fade_start_ = 0;       // first frame of the transition being tracked
@@ -205,8 +207,8 @@ class HistogramDetector final : public ShotDetector {
   double shot_start_sec_ = 0.0;
 };
 
-// Several detectors as one ("auto", "fade"). A cut within one frame of a transition is part of it, and
-// overlapping or touching transitions merge into one span.
+// Several detectors as one ("auto", "fade"). A cut within one frame of a transition is part of it; overlapping
+// transitions, and transitions of different parts that nearly touch, merge into one span.
 class CombinedDetector final : public ShotDetector {
  public:
   CombinedDetector(std::string name, std::vector<std::unique_ptr<ShotDetector>> parts)
@@ -218,13 +220,20 @@ class CombinedDetector final : public ShotDetector {
   void metrics(std::vector<std::pair<std::string_view, double>>& out) const override;
 
  private:
-  // Transitions this close (frames between them) merge into one.
+  // Transitions of different parts this close (frames between them) merge into one.
   static constexpr int64_t kMergeGap = 2;
+  // A boundary and the parts that reported it (bit i: parts_[i]).
+  struct Found {
+    Boundary boundary;
+    uint64_t parts = 0;
+  };
   int64_t parts_settled() const;
+  void collect(size_t part);
   void release(int64_t settled, std::vector<Boundary>& out);
   std::string name_;
   std::vector<std::unique_ptr<ShotDetector>> parts_;
-  std::vector<Boundary> pending_;
+  std::vector<Boundary> found_;  // what the part being run reports
+  std::vector<Found> pending_;
   int64_t released_end_ = 0;  // boundaries must not start before the end of the last one released
 };
 
