@@ -30,31 +30,29 @@ void check_one_transition(const std::vector<Row>& rows, int64_t start, int64_t e
   CHECK(rows[2].end == frames);
 }
 
+// A cross-fade over frames [40, 60) of a 90-frame fixture: one transition for the detectors that see them, and no
+// cut for the cut detectors (every frame step is small).
+void check_cross_fade(const std::string& name) {
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture(name), detector), 40, 60, 90);
+  }
+  for (const char* detector : {"content", "adaptive", "histogram"}) {
+    CAPTURE(detector);
+    CHECK(rows_of(fixture(name), detector).size() == 1);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("shots: a cross-fade is one transition span") {
-  for (const char* detector : {"auto", "dissolve"}) {
-    CAPTURE(detector);
-    check_one_transition(rows_of(fixture("crossfade.mp4"), detector), 40, 60, 90);
-  }
-  // Cut detectors see no cut in it: every frame step is small.
-  for (const char* detector : {"content", "adaptive", "histogram"}) {
-    CAPTURE(detector);
-    CHECK(rows_of(fixture("crossfade.mp4"), detector).size() == 1);
-  }
+  check_cross_fade("crossfade.mp4");
 }
 
 TEST_CASE("shots: a cross-fade between two moving shots is one transition span") {
   // Both shots move on every frame (drifting plasma, scrolling checkerboard): no frame of the blend is a blend of
   // the two still ends, and the fit must allow for each shot's own motion.
-  for (const char* detector : {"auto", "dissolve"}) {
-    CAPTURE(detector);
-    check_one_transition(rows_of(fixture("moving_dissolve.mp4"), detector), 40, 60, 90);
-  }
-  for (const char* detector : {"content", "adaptive", "histogram"}) {
-    CAPTURE(detector);
-    CHECK(rows_of(fixture("moving_dissolve.mp4"), detector).size() == 1);
-  }
+  check_cross_fade("moving_dissolve.mp4");
 }
 
 TEST_CASE("shots: a fade through white is one transition span") {
