@@ -336,6 +336,8 @@ verify() {
 #                                   frame) and 50-51 (two frames): no cut
 # shots/pan_cut.mp4         80      two fast-panning shots (testsrc2, mandelbrot; a 96x72 window swinging over a
 #                                   192x144 picture), hard cut at 40
+# shots/moving_dissolve.mp4 90      xfade=fade (cross-fade) over [40, 60) between two moving shots: drifting
+#                                   colour plasma (60 frames) -> scrolling sine checkerboard (50 frames)
 # xfade: offset 1.6 s and duration 0.8 s at 25 fps = frames 40..59 blend the two shots.
 # ---------------------------------------------------------------------------------------------------------
 make_shot_fixtures() {
@@ -349,6 +351,8 @@ make_shot_fixtures() {
   encode "$D/pan_cut.mp4" 32 "$(concat_graph \
     "$(shot "$(look_testsrc2 192x144)" 0 40),${pan/PHASE/0}" \
     "$(shot "mandelbrot=s=192x144:r=25" 0 40),${pan/PHASE/2}")[out0]" -an
+  encode "$D/moving_dissolve.mp4" 30 \
+    "$(shot "$(look_plasma $S)" 0 60),settb=AVTB[a];$(shot "$(look_sine_checker $S)" 0 50),settb=AVTB[b];[a][b]xfade=transition=fade:duration=0.8:offset=1.6[out0]" -an
   encode "$D/flash.mp4" 30 \
     "$(shot "$(look_testsrc2 $S)" 0 75),eq=brightness=0.6:contrast=0.6:enable='eq(n,25)',eq=brightness=0.5:enable='between(n,50,51)'[out0]" -an
 }

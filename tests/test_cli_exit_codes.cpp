@@ -65,3 +65,18 @@ TEST_CASE("vidsplit run: exit codes") {
     }
   }
 }
+
+TEST_CASE("vidsplit shots --help and the README document every detector parameter") {
+  test::TempDir dir;
+  REQUIRE(test::run_cli("shots --help", dir) == 0);
+  const std::string help = read_file(dir / "stdout.txt");
+  const std::string readme = read_file((test::source_dir() / "README.md").string());
+  // Every field of DetectorOptions that the command line sets (the content weights are fixed).
+  for (const char* option : {"--detector", "--threshold", "--adaptive-ratio", "--adaptive-window", "--flash-frames",
+                             "--black-level", "--white-level", "--max-fade", "--dissolve-min-change",
+                             "--dissolve-max-residual", "--histogram-threshold", "--min-hash-change", "--min-shot"}) {
+    CAPTURE(option);
+    CHECK(help.find(option) != std::string::npos);
+    CHECK(readme.find(std::string("`") + option) != std::string::npos);
+  }
+}

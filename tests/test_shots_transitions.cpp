@@ -30,18 +30,29 @@ void check_one_transition(const std::vector<Row>& rows, int64_t start, int64_t e
   CHECK(rows[2].end == frames);
 }
 
+// A cross-fade over frames [40, 60) of a 90-frame fixture: one transition for the detectors that see them, and no
+// cut for the cut detectors (every frame step is small).
+void check_cross_fade(const std::string& name) {
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture(name), detector), 40, 60, 90);
+  }
+  for (const char* detector : {"content", "adaptive", "histogram"}) {
+    CAPTURE(detector);
+    CHECK(rows_of(fixture(name), detector).size() == 1);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("shots: a cross-fade is one transition span") {
-  for (const char* detector : {"auto", "dissolve"}) {
-    CAPTURE(detector);
-    check_one_transition(rows_of(fixture("crossfade.mp4"), detector), 40, 60, 90);
-  }
-  // Cut detectors see no cut in it: every frame step is small.
-  for (const char* detector : {"content", "adaptive", "histogram"}) {
-    CAPTURE(detector);
-    CHECK(rows_of(fixture("crossfade.mp4"), detector).size() == 1);
-  }
+  check_cross_fade("crossfade.mp4");
+}
+
+TEST_CASE("shots: a cross-fade between two moving shots is one transition span") {
+  // Both shots move on every frame (drifting plasma, scrolling checkerboard): no frame of the blend is a blend of
+  // the two still ends, and the fit must allow for each shot's own motion.
+  check_cross_fade("moving_dissolve.mp4");
 }
 
 TEST_CASE("shots: a fade through white is one transition span") {
@@ -121,6 +132,29 @@ TEST_CASE("corpus: the damaged frames of neardup/demo.mp4 are no cut") {
     CAPTURE(r.start);
     CHECK((r.start < 220 || r.start > 280));
   }
+}
+
+TEST_CASE("corpus: cuts/fades.mp4 is separate fades through black, not one transition") {
+  if (test::corpus().empty()) return;
+  // A flat field ramping black -> white -> black three times; black at about 84 and 167, white at about 41,
+  // 124 and 207 (MANIFEST.md: fade to black and back). Each pass through black is its own transition, and the
+  // white frames between them are shots.
+  const auto rows = rows_of((test::corpus() / "cuts/fades.mp4").string());
+  const auto containing = [&](int64_t frame) {
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (rows[i].start <= frame && frame < rows[i].end) return i;
+    return rows.size();
+  };
+  const size_t first = containing(84), second = containing(167);
+  REQUIRE(first < rows.size());
+  REQUIRE(second < rows.size());
+  CHECK(rows[first].kind == ShotKind::Transition);
+  CHECK(rows[second].kind == ShotKind::Transition);
+  CHECK(second == first + 2);
+  // The shot between them lies in the white peak (frames 120-129 are above 225 of 255).
+  CHECK(rows[first + 1].kind == ShotKind::Shot);
+  CHECK(rows[first + 1].start >= 120);
+  CHECK(rows[first + 1].end <= 130);
 }
 
 TEST_CASE("corpus: testvideo.mp4 fades through black are transitions, cuts at 30 and 180 stay") {

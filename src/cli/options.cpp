@@ -104,8 +104,9 @@ po::options_description scan_options(ScanCli& s) {
        "of the 16x16 HSV value plane (0-255)")
       ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3, "0.3"),
        "dissolve/auto: every frame of a transition is a blend of its two ends within this share of their "
-       "difference (0-1; wipes: within 0.4 of it, pixel by pixel, of the nearer end); higher finds more "
-       "dissolves over moving footage, and more false ones")
+       "difference, plus what each shot's own motion explains (at most as much again) (0-1; wipes: within 0.4 "
+       "of it, pixel by pixel, of the nearer end); higher finds more dissolves over moving footage, and more "
+       "false ones")
       ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35, "0.35"),
        "histogram: change of consecutive frames' HSV histograms (0-1, half their L1 distance) that starts a shot; "
        "auto/adaptive: a change this large lowers the ratio a cut needs to 1.5")

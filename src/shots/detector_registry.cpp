@@ -12,13 +12,24 @@ namespace vidsplit {
 namespace detail {
 
 void CombinedDetector::process(const FrameFeatures& frame, std::vector<Boundary>& out) {
-  for (auto& part : parts_) part->process(frame, pending_);
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    parts_[i]->process(frame, found_);
+    collect(i);
+  }
   release(parts_settled(), out);
 }
 
 void CombinedDetector::flush(std::vector<Boundary>& out) {
-  for (auto& part : parts_) part->flush(pending_);
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    parts_[i]->flush(found_);
+    collect(i);
+  }
   release(INT64_MAX, out);
+}
+
+void CombinedDetector::collect(size_t part) {
+  for (const Boundary& b : found_) pending_.push_back({b, uint64_t{1} << part});
+  found_.clear();
 }
 
 int64_t CombinedDetector::parts_settled() const {
@@ -32,7 +43,7 @@ int64_t CombinedDetector::settled_before() const {
   // A cut is only final once no transition can still claim it, and a transition claims cuts one frame
   // outside it; a transition held back for merging holds back everything after its start.
   int64_t before = settled == INT64_MAX ? settled : std::max<int64_t>(0, settled - 1);
-  for (const Boundary& b : pending_) before = std::min(before, b.start);
+  for (const Found& f : pending_) before = std::min(before, f.boundary.start);
   return before;
 }
 
@@ -42,25 +53,33 @@ void CombinedDetector::metrics(std::vector<std::pair<std::string_view, double>>&
 
 void CombinedDetector::release(int64_t settled, std::vector<Boundary>& out) {
   std::stable_sort(pending_.begin(), pending_.end(),
-                   [](const Boundary& a, const Boundary& b) { return a.start < b.start; });
-  // Transitions that overlap or nearly touch are one: a fade detector and the dissolve detector seeing the
-  // same fade, or a fade out to white straight into a fade to black. A gap this short is no shot.
-  std::vector<Boundary> merged;
-  for (const Boundary& b : pending_) {
-    if (b.kind == BoundaryKind::Transition && !merged.empty() && merged.back().kind == BoundaryKind::Transition &&
-        b.start <= merged.back().end + kMergeGap) {
-      merged.back().end = std::max(merged.back().end, b.end);
-      merged.back().score = std::max(merged.back().score, b.score);
-      continue;
+                   [](const Found& a, const Found& b) { return a.boundary.start < b.boundary.start; });
+  // Transitions that overlap are one, and so are transitions of different parts that nearly touch: a fade
+  // detector and the dissolve detector seeing the same fade, or a fade out to white straight into a fade to
+  // black. A gap this short is no shot. Two transitions that one part reported apart (two fades through black
+  // with a few bright frames between) stay apart.
+  std::vector<Found> merged;
+  for (const Found& f : pending_) {
+    const Boundary& b = f.boundary;
+    if (b.kind == BoundaryKind::Transition && !merged.empty() &&
+        merged.back().boundary.kind == BoundaryKind::Transition) {
+      Boundary& last = merged.back().boundary;
+      if (b.start < last.end || (b.start <= last.end + kMergeGap && (f.parts & merged.back().parts) == 0)) {
+        last.end = std::max(last.end, b.end);
+        last.score = std::max(last.score, b.score);
+        merged.back().parts |= f.parts;
+        continue;
+      }
     }
-    merged.push_back(b);
+    merged.push_back(f);
   }
   std::vector<Boundary> transitions;
-  for (const Boundary& b : merged)
-    if (b.kind == BoundaryKind::Transition) transitions.push_back(b);
-  std::vector<Boundary> keep;
+  for (const Found& f : merged)
+    if (f.boundary.kind == BoundaryKind::Transition) transitions.push_back(f.boundary);
+  std::vector<Found> keep;
   bool blocked = false;  // boundaries go out in order: nothing passes one that must wait
-  for (const Boundary& b : merged) {
+  for (const Found& f : merged) {
+    const Boundary& b = f.boundary;
     if (b.kind == BoundaryKind::Cut) {
       const bool inside = std::any_of(transitions.begin(), transitions.end(), [&](const Boundary& t) {
         return b.start >= t.start - 1 && b.start <= t.end + 1;
@@ -73,7 +92,7 @@ void CombinedDetector::release(int64_t settled, std::vector<Boundary>& out) {
                            : (settled == INT64_MAX || b.end + kMergeGap + 1 < settled - 1);
     if (blocked || !ready) {
       blocked = true;
-      keep.push_back(b);
+      keep.push_back(f);
     } else if (b.start >= released_end_) {
       out.push_back(b);
       released_end_ = std::max(b.end, b.start + 1);

@@ -90,6 +90,8 @@ class FadeDetector final : public ShotDetector {
   bool white_;
   State state_ = State::Watching;
   float prev_luma_ = 0.0f;
+  bool descent_from_opposite_ = false;  // white: the current falling run started at a black frame
+  bool through_black_ = false;          // white: the fade being tracked touches black (see process())
   double descent_start_sec_ = 0.0;
   int64_t descent_start_ = 0;    // first frame of the current run of falling luma (next frame if none)
   int64_t fade_start_ = 0;       // first frame of the transition being tracked
@@ -115,6 +117,18 @@ class DissolveDetector final : public ShotDetector {
   // A wipe's frames must be within this share of --dissolve-max-residual of the nearer end, pixel by pixel.
   static constexpr double kWipeShare = 0.4;
   static constexpr double kPlateauWeight = 0.2;
+  // A blend of a dissolve's two ends would have at least this share less variance than the interpolation of theirs
+  // (for ends of equal variance: their correlation is below 0.4).
+  static constexpr double kMinBlendDip = 0.3;
+  // Transitions found by their colours (mixture_weights): the ends' histograms differ by at least this
+  // (histogram_distance, 0..1), and every frame is a mixture of them within this share of that difference.
+  static constexpr double kMinPaletteChange = 0.2;
+  static constexpr double kMixtureResidual = 0.3;
+  // ... and, as camera motion changes the palette all along a shot, the shots on both sides change theirs, over
+  // as many frames as the transition lasts, by at most this share of the transition's change.
+  static constexpr double kSidePaletteShare = 0.4;
+  // ... over this many times the transition's length.
+  static constexpr double kSideSpans = 1.5;
   // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
   // kConfirmFrames at each end.
   static constexpr int64_t kConfirmShift = 3;
@@ -129,22 +143,42 @@ class DissolveDetector final : public ShotDetector {
  private:
   struct Stored {
     int64_t index = 0;
-    cv::Mat value;      // HSV value plane, CV_32F
-    double step = 0.0;  // mean absolute change from the previous frame
+    cv::Mat value;           // HSV value plane, CV_32F
+    double mean = 0.0;       // of the value plane
+    double variance = 0.0;   // of the value plane
+    Histogram hist{};
+    double step = 0.0;       // mean absolute change from the previous frame
+    double hist_step = 0.0;  // histogram_distance from the previous frame
   };
   void test(int h, std::vector<Boundary>& out);
+  bool blend_weights(int s, int e, double change, std::vector<double>& alpha);
+  bool mixture_weights(int s, int e, std::vector<double>& alpha);
+  // The window whose fit metrics() shows.
+  static constexpr int kShownHalf = 12;
   DetectorOptions options_;
   int max_half_ = 0;
   static constexpr int kSide = 16;
-  cv::Mat plane_, small_;
+  cv::Mat plane_, small_, ab_, diff_, residual_, to_a_, to_b_;
   std::deque<Stored> frames_;
   struct Seen {
     int64_t start, end, window_end;
   };
   std::deque<Seen> seen_;            // recent unconfirmed spans
-  std::optional<Boundary> pending_;  // the transition being widened by overlapping windows
+  // A transition found. One found by its colours keeps the first frame after it and how far the shot after has
+  // moved from that palette so far, for the check of that shot.
+  struct Candidate {
+    Boundary span;
+    bool by_palette = false;
+    double palette_change = 0.0;
+    Histogram after{};
+    double drift_after = 0.0;
+  };
+  static int64_t side_frames(const Boundary& span);
+  double palette_drift(int64_t from, int64_t to, const Histogram& reference) const;
+  void emit(std::vector<Boundary>& out);
+  std::optional<Candidate> pending_;  // the transition being widened by overlapping windows
   int64_t next_ = 0;
-  double last_alpha_mid_ = -1.0;
+  double last_alpha_mid_ = -1.0, last_residual_ = -1.0, last_dip_ = -1.0, last_palette_ = -1.0;
 };
 
 // Hard cuts from colour alone: half the L1 distance of consecutive frames' HSV marginal histograms (0..1) at or
@@ -173,8 +207,8 @@ class HistogramDetector final : public ShotDetector {
   double shot_start_sec_ = 0.0;
 };
 
-// Several detectors as one ("auto", "fade"). A cut within one frame of a transition is part of it, and
-// overlapping or touching transitions merge into one span.
+// Several detectors as one ("auto", "fade"). A cut within one frame of a transition is part of it; overlapping
+// transitions, and transitions of different parts that nearly touch, merge into one span.
 class CombinedDetector final : public ShotDetector {
  public:
   CombinedDetector(std::string name, std::vector<std::unique_ptr<ShotDetector>> parts)
@@ -186,13 +220,20 @@ class CombinedDetector final : public ShotDetector {
   void metrics(std::vector<std::pair<std::string_view, double>>& out) const override;
 
  private:
-  // Transitions this close (frames between them) merge into one.
+  // Transitions of different parts this close (frames between them) merge into one.
   static constexpr int64_t kMergeGap = 2;
+  // A boundary and the parts that reported it (bit i: parts_[i]).
+  struct Found {
+    Boundary boundary;
+    uint64_t parts = 0;
+  };
   int64_t parts_settled() const;
+  void collect(size_t part);
   void release(int64_t settled, std::vector<Boundary>& out);
   std::string name_;
   std::vector<std::unique_ptr<ShotDetector>> parts_;
-  std::vector<Boundary> pending_;
+  std::vector<Boundary> found_;  // what the part being run reports
+  std::vector<Found> pending_;
   int64_t released_end_ = 0;  // boundaries must not start before the end of the last one released
 };
 

@@ -41,61 +41,154 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
   cv::extractChannel(frame.hsv, plane_, 2);
   cv::resize(plane_, small_, cv::Size(kSide, kSide), 0, 0, cv::INTER_AREA);
   small_.convertTo(f.value, CV_32F);
-  f.step = frames_.empty() ? 0.0 : mean_abs_diff(f.value, frames_.back().value);
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(f.value, mean, stddev);
+  f.mean = mean[0];
+  f.variance = stddev[0] * stddev[0];
+  f.hist = frame.signature.hist;
+  if (!frames_.empty()) {
+    f.step = mean_abs_diff(f.value, frames_.back().value);
+    f.hist_step = histogram_distance(f.hist, frames_.back().hist);
+  }
   frames_.push_back(std::move(f));
   if (frames_.size() > static_cast<size_t>(2 * max_half_ + 1)) frames_.pop_front();
   next_ = frame.index + 1;
-  last_alpha_mid_ = -1.0;
+  last_alpha_mid_ = last_residual_ = last_dip_ = last_palette_ = -1.0;
   for (int h : kHalfWidths) test(h, out);
-  if (pending_ && pending_->end + 2 <= frame.index - 2 * max_half_) {
-    out.push_back(*pending_);
-    pending_.reset();
+  if (pending_ && pending_->by_palette) {
+    const Boundary& span = pending_->span;
+    if (frame.index <= span.end + side_frames(span))
+      pending_->drift_after = std::max<double>(pending_->drift_after, histogram_distance(pending_->after, frames_.back().hist));
   }
+  if (pending_ && pending_->span.end + 2 <= frame.index - 2 * max_half_) emit(out);
+}
+
+int64_t DissolveDetector::side_frames(const Boundary& span) {
+  return static_cast<int64_t>(std::lround(kSideSpans * static_cast<double>(span.end - span.start)));
+}
+
+// The largest histogram_distance from `reference` of the frames from..to that are still held.
+double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference) const {
+  double drift = 0.0;
+  for (const Stored& f : frames_)
+    if (f.index >= from && f.index <= to) drift = std::max<double>(drift, histogram_distance(reference, f.hist));
+  return drift;
+}
+
+// Reports the pending transition. One found by its colours must also be followed by a shot whose palette holds
+// (kSidePaletteShare), over as many frames as the transition lasted or to the newest frame.
+void DissolveDetector::emit(std::vector<Boundary>& out) {
+  const Candidate c = *pending_;
+  pending_.reset();
+  if (!c.by_palette || c.drift_after <= kSidePaletteShare * c.palette_change) out.push_back(c.span);
+}
+
+// The blend weights of frames s..e: least squares F_j ~ (1 - a_j) F_s + a_j F_e on the value planes. Returns
+// false when some frame is neither such a blend (a dissolve; its variance then dips, see below) nor made of the
+// two ends' pixels (a wipe).
+bool DissolveDetector::blend_weights(int s, int e, double change, std::vector<double>& alpha) {
+  const cv::Mat& a = frames_[static_cast<size_t>(s)].value;
+  const cv::Mat& b = frames_[static_cast<size_t>(e)].value;
+  ab_ = b - a;
+  const double norm = ab_.dot(ab_);
+  if (norm <= 0) return false;
+  // Motion inside the two shots: a frame of a dissolve between moving shots is (1 - w) A_j + w B_j, where A_j has
+  // moved from A_s by up to (j - s) times A's own change per frame, and B_j from B_e likewise. The fit allows that
+  // much residual on top of its bound, at most the bound again (motion decorrelates a picture by no more than a
+  // change of picture does, and beyond that the fit would accept anything). Each shot's motion is the smaller of
+  // its two steps next to the window's end, so a step of the transition itself does not count as motion.
+  const double bound = options_.dissolve_max_residual * change;
+  const auto motion = [&](int j1, int j2) {
+    return std::min(frames_[static_cast<size_t>(j1)].step, frames_[static_cast<size_t>(j2)].step);
+  };
+  const double motion_a = motion(s + 1, s + 2), motion_b = motion(e - 1, e);
+  double worst = 0.0, worst_wipe = 0.0;
+  const Stored &fa = frames_[static_cast<size_t>(s)], &fb = frames_[static_cast<size_t>(e)];
+  const double cov = a.dot(b) / static_cast<double>(a.total()) - fa.mean * fb.mean;
+  double observed = 0.0, interpolated = 0.0, blended = 0.0;
+  for (int j = s; j <= e; ++j) {
+    const Stored& f = frames_[static_cast<size_t>(j)];
+    diff_ = f.value - a;
+    const double w = std::clamp(diff_.dot(ab_) / norm, 0.0, 1.0);
+    alpha[static_cast<size_t>(j - s)] = w;
+    residual_ = diff_ - w * ab_;
+    const double drift =
+        std::min(bound, (1.0 - w) * motion_a * static_cast<double>(j - s) + w * motion_b * static_cast<double>(e - j));
+    worst = std::max(worst, cv::mean(cv::abs(residual_))[0] - drift);
+    cv::absdiff(f.value, a, to_a_);
+    cv::absdiff(f.value, b, to_b_);
+    worst_wipe = std::max(worst_wipe, cv::mean(cv::min(to_a_, to_b_))[0]);
+    if (w > 0.25 && w < 0.75) {
+      observed += f.variance;
+      interpolated += (1.0 - w) * fa.variance + w * fb.variance;
+      blended += (1.0 - w) * (1.0 - w) * fa.variance + w * w * fb.variance + 2.0 * w * (1.0 - w) * cov;
+    }
+  }
+  // The variance curve of a dissolve: a blend of two different pictures has less contrast than the interpolation
+  // of theirs ((1 - w)^2 + w^2 of it for unrelated pictures of equal variance), by an amount the ends' covariance
+  // predicts. The ends must differ enough that a blend of them would lose kMinBlendDip of the interpolated
+  // variance (a picture growing brighter, a small camera move or a blur keeps the ends correlated), and the middle
+  // frames must show at least half of that loss (camera motion that the fit lets through keeps the contrast).
+  const double expected_dip = interpolated - blended;
+  const bool parabola = interpolated > 0 && expected_dip >= kMinBlendDip * interpolated &&
+                        interpolated - observed >= 0.5 * expected_dip;
+  if (e - s == 2 * kShownHalf) {
+    last_residual_ = worst / change;
+    last_dip_ = interpolated > 0 ? (interpolated - observed) / interpolated : 0.0;  // share of the variance lost
+    last_alpha_mid_ = alpha[static_cast<size_t>(kShownHalf)];
+  }
+  // Each frame must be a blend of the two ends (a dissolve: small least-squares residual), or be made of their
+  // pixels (a wipe, checked with a stricter bound because smooth gradients in motion also pass a loose one).
+  if (worst_wipe <= kWipeShare * options_.dissolve_max_residual * change) return true;
+  return worst <= bound && parabola;
+}
+
+// The same weights from the colour histograms, for transitions between moving shots (a slide, a wipe or a
+// dissolve over camera or subject motion, whose frames are no pixel blend of the ends): a wipe or a slide shows a
+// share of each picture, so its histogram is a mixture of theirs, and motion inside a shot moves pixels but
+// keeps their colours. The ends' palettes must differ by kMinPaletteChange.
+bool DissolveDetector::mixture_weights(int s, int e, std::vector<double>& alpha) {
+  const Histogram& a = frames_[static_cast<size_t>(s)].hist;
+  const Histogram& b = frames_[static_cast<size_t>(e)].hist;
+  const double change = histogram_distance(a, b);
+  if (e - s == 2 * kShownHalf) last_palette_ = change;
+  if (change < kMinPaletteChange) return false;
+  double norm = 0.0;
+  for (int i = 0; i < kHistBins; ++i) norm += (b[i] - a[i]) * (b[i] - a[i]);
+  for (int j = s + 1; j <= e; ++j)
+    if (frames_[static_cast<size_t>(j)].hist_step > kMaxStepShare * change) return false;
+  for (int j = s; j <= e; ++j) {
+    const Histogram& f = frames_[static_cast<size_t>(j)].hist;
+    double dot = 0.0;
+    for (int i = 0; i < kHistBins; ++i) dot += (f[i] - a[i]) * (b[i] - a[i]);
+    const double w = std::clamp(dot / norm, 0.0, 1.0);
+    alpha[static_cast<size_t>(j - s)] = w;
+    double residual = 0.0;
+    for (int i = 0; i < kHistBins; ++i) residual += std::fabs(f[i] - a[i] - w * (b[i] - a[i]));
+    if (residual / 6.0 > kMixtureResidual * change) return false;  // the scale of histogram_distance
+  }
+  return true;
 }
 
 // Tests whether the newest 2h+1 frames are one gradual transition: the first and last differ a lot, no single
 // frame step carries much of that change (not a cut, not a flash), every frame in between is a blend of the two
-// ends (least squares: F_j ~ (1 - a_j) F_s + a_j F_e, small residual) or made of their pixels (a wipe), and the
-// blend weight rises through the middle with plateaus at both ends. Dissolves and fades between two pictures
-// are such blends. Camera motion is neither: the middle frame of a pan is no blend of its ends.
+// ends (blend_weights) or a mixture of their colours (mixture_weights), and the blend weight rises through the
+// middle with plateaus at both ends. Dissolves and fades between two pictures are such blends. Camera motion is
+// neither: the middle frame of a pan is no blend of its ends, and keeps their palette.
 void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int n = static_cast<int>(frames_.size());
   if (n < 2 * h + 1) return;
   const int s = n - 1 - 2 * h, e = n - 1;
-  const cv::Mat& a = frames_[static_cast<size_t>(s)].value;
-  const cv::Mat& b = frames_[static_cast<size_t>(e)].value;
-  const double change = mean_abs_diff(a, b);
+  const double change = mean_abs_diff(frames_[static_cast<size_t>(s)].value, frames_[static_cast<size_t>(e)].value);
   if (change < options_.dissolve_min_change) return;
   double max_step = 0.0;
   for (int j = s + 1; j <= e; ++j) max_step = std::max(max_step, frames_[static_cast<size_t>(j)].step);
   if (max_step > kMaxStepShare * change) return;
 
-  cv::Mat ab = b - a;
-  const double norm = ab.dot(ab);
-  if (norm <= 0) return;
   std::vector<double> alpha(static_cast<size_t>(2 * h + 1));
-  double worst = 0.0;
-  // Each frame must be a blend of the two ends (a dissolve: small least-squares residual), or be made of their
-  // pixels (a wipe or slide-in: each pixel close to one end, checked with a stricter bound because smooth
-  // gradients in motion also pass a loose one).
-  cv::Mat diff, residual, to_a, to_b, nearest;
-  double worst_wipe = 0.0;
-  for (int j = s; j <= e; ++j) {
-    const cv::Mat& f = frames_[static_cast<size_t>(j)].value;
-    diff = f - a;
-    const double w = std::clamp(diff.dot(ab) / norm, 0.0, 1.0);
-    alpha[static_cast<size_t>(j - s)] = w;
-    residual = diff - w * ab;
-    worst = std::max(worst, cv::mean(cv::abs(residual))[0]);
-    cv::absdiff(f, a, to_a);
-    cv::absdiff(f, b, to_b);
-    nearest = cv::min(to_a, to_b);
-    worst_wipe = std::max(worst_wipe, cv::mean(nearest)[0]);
-  }
-  if (worst_wipe <= kWipeShare * options_.dissolve_max_residual * change) worst = 0.0;
+  const bool by_palette = !blend_weights(s, e, change, alpha);
+  if (by_palette && !mixture_weights(s, e, alpha)) return;
   const double mid = alpha[static_cast<size_t>(h)];
-  if (h == max_half_ || last_alpha_mid_ < 0) last_alpha_mid_ = mid;
-  if (worst > options_.dissolve_max_residual * change) return;
   if (mid < 0.2 || mid > 0.8) return;
   // The weight must rise steadily: by quarters, and never fall back by much.
   const double q1 = alpha[static_cast<size_t>(h / 2)], q3 = alpha[static_cast<size_t>(h + h / 2)];
@@ -128,7 +221,21 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int64_t end = base + static_cast<int64_t>(std::ceil(ramp_end)) + 1;
   // A ramp of one or two frames is a cut seen through a soft encoder; the cut detectors own it.
   if (end - start < kMinFrames) return;
-  const Boundary found{BoundaryKind::Transition, start, end, change};
+  Candidate found{{BoundaryKind::Transition, start, end, change}, by_palette};
+  if (by_palette) {
+    // Camera motion changes the palette all along a shot, a transition between two shots only while it lasts:
+    // the shot before must hold its palette over as many frames as the transition lasts (kSidePaletteShare), and
+    // the shot after is checked as its frames arrive.
+    const int64_t length = side_frames(found.span);
+    found.palette_change = histogram_distance(frames_[static_cast<size_t>(s)].hist, frames_[static_cast<size_t>(e)].hist);
+    const auto hist_at = [&](int64_t index) -> const Histogram& {
+      return frames_[static_cast<size_t>(std::max<int64_t>(0, index - frames_.front().index))].hist;
+    };
+    if (palette_drift(start - 1 - length, start - 1, hist_at(start - 1)) > kSidePaletteShare * found.palette_change)
+      return;
+    found.after = hist_at(end);
+    found.drift_after = palette_drift(end, end + length, found.after);
+  }
   // A transition stays put while the window slides over it; the ramp that smooth periodic motion shows a window
   // moves with the window. So a span counts only once another window, ending kConfirmShift or more frames
   // apart, found the same span.
@@ -140,31 +247,33 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   });
   seen_.push_back({start, end, window_end});
   if (!confirmed) return;
-  if (pending_ && start <= pending_->end + 2) {
+  if (pending_ && start <= pending_->span.end + 2) {
     // The same transition seen by another window: keep the window that saw the larger change (the whole of
     // it), and on a tie the wider span.
-    if (change > pending_->score * 1.05 || (change > pending_->score * 0.95 && end - start > pending_->end - pending_->start))
-      *pending_ = found;
+    const Boundary& p = pending_->span;
+    if (change > p.score * 1.05 || (change > p.score * 0.95 && end - start > p.end - p.start)) *pending_ = found;
     return;
   }
-  if (pending_) out.push_back(*pending_);
+  if (pending_) emit(out);
   pending_ = found;
 }
 
 void DissolveDetector::flush(std::vector<Boundary>& out) {
-  if (pending_) out.push_back(*pending_);
-  pending_.reset();
+  if (pending_) emit(out);
 }
 
 int64_t DissolveDetector::settled_before() const {
   const int64_t oldest = next_ - 2 * max_half_ - 1;
-  if (pending_) return std::max<int64_t>(0, std::min(pending_->start, oldest));
+  if (pending_) return std::max<int64_t>(0, std::min(pending_->span.start, oldest));
   return std::max<int64_t>(0, oldest);
 }
 
 void DissolveDetector::metrics(std::vector<std::pair<std::string_view, double>>& out) const {
   out.emplace_back("value_step", frames_.empty() ? 0.0 : frames_.back().step);
   out.emplace_back("blend_mid", last_alpha_mid_);
+  out.emplace_back("blend_residual", last_residual_);
+  out.emplace_back("variance_dip", last_dip_);
+  out.emplace_back("palette_change", last_palette_);
 }
 
 }  // namespace vidsplit::detail

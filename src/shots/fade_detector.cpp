@@ -5,7 +5,7 @@
 namespace vidsplit::detail {
 
 void FadeDetector::emit(int64_t end, std::vector<Boundary>& out) {
-  if (end > fade_start_) out.push_back({BoundaryKind::Transition, fade_start_, end, 0.0});
+  if (end > fade_start_ && !through_black_) out.push_back({BoundaryKind::Transition, fade_start_, end, 0.0});
   state_ = State::Watching;
 }
 
@@ -13,6 +13,11 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
   // A fade to white is a fade to black in the negative.
   const float luma = white_ ? 255.0f - frame.signature.mean_luma : frame.signature.mean_luma;
   const bool black = luma < (white_ ? 255.0 - options_.white_level : options_.black_level);
+  // A ramp between white and black frames reads both as a fade through white and as one through black; it is
+  // the fade through black (the usual fade; the white frames are its picture), so the white detector leaves any
+  // fade whose ramps touch black to the black one. Two fades through black then stay two transitions, with the
+  // white frames between them as a shot.
+  const bool opposite = white_ && frame.signature.mean_luma < options_.black_level;
   const bool first = next_ == 0;
   const bool falling = !first && prev_luma_ - luma > kMinRampStep;
   const bool rising = !first && luma - prev_luma_ > kMinRampStep;
@@ -22,6 +27,7 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
   if (!falling) {
     descent_start_ = frame.index + 1;
     descent_start_sec_ = frame.seconds;
+    descent_from_opposite_ = opposite;
   } else if (descent_start_ > frame.index) {
     descent_start_ = frame.index;
     descent_start_sec_ = frame.seconds;
@@ -34,6 +40,7 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
                           frame.seconds - descent_start_sec_ <= options_.max_fade_seconds;
         fade_out_ = ramp;
         fade_start_ = ramp ? descent_start_ : frame.index;
+        through_black_ = ramp && descent_from_opposite_;
         black_start_sec_ = frame.seconds;
         state_ = State::InBlack;
       }
@@ -50,6 +57,7 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
       }
       break;
     case State::FadingIn:
+      through_black_ = through_black_ || opposite;
       if (!rising || black || frame.seconds - ramp_start_sec_ > options_.max_fade_seconds) {
         if (frame.index - black_end_ >= kMinRampFrames) {
           emit(frame.index, out);  // a fade-in ramp: this frame is the first of the next shot
@@ -61,6 +69,7 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
         if (black) {
           // Straight back into black: start tracking the new black run.
           fade_out_ = false;
+          through_black_ = false;
           fade_start_ = frame.index;
           black_start_sec_ = frame.seconds;
           state_ = State::InBlack;
