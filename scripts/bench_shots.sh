@@ -66,29 +66,26 @@ for v in "${VIDEOS[@]}"; do
   FRAMES=$((FRAMES + $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["frames"])' "$v.truth.json")))
 done
 
+# run_vidsplit NAME [shots options...]: every video through `vidsplit shots`, into $OUT/NAME, timed.
+run_vidsplit() {
+  local name=$1 t0 v
+  shift
+  mkdir -p "$OUT/$name"
+  t0=$(now)
+  for v in "${VIDEOS[@]}"; do
+    "$VIDSPLIT" shots "$v" "$@" --quiet >"$OUT/$name/$(basename "$v").csv"
+  done
+  SECONDS_OF[$name]=$(echo "$(now) - $t0" | bc)
+  echo "bench: vidsplit $name done" >&2
+}
+
 for d in "${DETECTORS[@]}"; do
   # grep reads all of --help: with -q it could exit first, and pipefail would then skip a detector.
   "$VIDSPLIT" shots --help | grep "$d" >/dev/null || continue
-  mkdir -p "$OUT/$d"
-  t0=$(now)
-  for v in "${VIDEOS[@]}"; do
-    "$VIDSPLIT" shots "$v" --detector "$d" --quiet >"$OUT/$d/$(basename "$v").csv"
-  done
-  SECONDS_OF[$d]=$(echo "$(now) - $t0" | bc)
-  echo "bench: vidsplit --detector $d done" >&2
+  run_vidsplit "$d" --detector "$d"
 done
-
 # The default detector again under each decoding shortcut of --speed: what each costs in accuracy.
-for s in no-deblock ref-frames fast; do
-  m="auto@$s"
-  mkdir -p "$OUT/$m"
-  t0=$(now)
-  for v in "${VIDEOS[@]}"; do
-    "$VIDSPLIT" shots "$v" --speed "$s" --quiet >"$OUT/$m/$(basename "$v").csv"
-  done
-  SECONDS_OF[$m]=$(echo "$(now) - $t0" | bc)
-  echo "bench: vidsplit --speed $s done" >&2
-done
+for s in no-deblock ref-frames fast; do run_vidsplit "auto@$s" --speed "$s"; done
 
 t0=$(now)
 for v in "${VIDEOS[@]}"; do ffmpeg -v error -nostdin -i "$v" -an -f null -; done

@@ -22,7 +22,8 @@
 #                   `ffmpeg -threads 1` per file through `xargs -P N`: vidsplit also runs one video per core.
 #   ffmpeg scale64  the same plus `-vf scale=64:64`: decode + downscale, closer to vidsplit's work (no target)
 #   vidsplit        `vidsplit scan INPUT -o OUT --no-cache --quiet` (all cores)
-#   vidsplit fast   the same with `--speed fast` (skips the in-loop deblocking filter)
+#   vidsplit fast   the same with `--speed fast` (no deblocking filter, reference frames only, reduced-size
+#                   decoding where the codec has it)
 # Targets (printed next to each vidsplit row): default >= 0.9x ffmpeg, --speed fast >= 2x ffmpeg, peak RSS < 300 MB.
 # Then a memory table: vidsplit scan on one low-resolution stream (256x144) of 2 lengths, 8x apart: peak RSS must
 # stay flat (within 10 %) with length. A 2-hour 1080p video would take hours to encode here; memory does not
