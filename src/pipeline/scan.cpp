@@ -98,7 +98,9 @@ void scan_into(VideoScan& scan, const ScanOptions& options, const std::function<
   settle(INT64_MAX);
 
   scan.frames = decoder.frame_times().size();
-  if (scan.frames == 0) throw Error("no decodable video frames");
+  // Frames skipped by --speed ref-frames are counted from their packets: a stream none of whose frames
+  // decoded has packets but no pictures, so what counts here is that one frame was analysed.
+  if (last_frame < 0) throw Error("no decodable video frames");
   scan.times = decoder.frame_times();
   scan.content_hash = decoder.content_hash();
   scan.corrupt_packets = decoder.corrupt_packets();
