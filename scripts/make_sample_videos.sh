@@ -58,7 +58,8 @@
 # gray_cut.mp4          64x48, 25 fps, 40 frames: 0-19 flat dark grey (0x404040), 20-39 light grey with a
 #                       black grid; one hard cut: 20 @ 0.80
 # mpeg4_cut.mkv         512x288 MPEG-4 part 2 with B-frames (a codec that decodes at reduced size), 25 fps,
-#                       40 frames: 0-19 testsrc2, 20-39 SMPTE HD bars; one hard cut: 20 @ 0.80
+#                       40 frames: 0-19 testsrc2, 20-39 SMPTE HD bars; one hard cut: 20 @ 0.80, on a B-frame
+#                       (scene-change I-frames off; I-frames at 0, 12, 24, 36)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -310,7 +311,7 @@ make_fixtures() {
   # mpeg4_cut.mkv: the --speed lowres and ref-frames case (Matroska keeps the B-frames' timestamps).
   "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
     "$(shot "$(look_testsrc2 512x288)" 0 20)" "$(shot "$(look_hdbars 512x288)" 0 20)")[out0]" \
-    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -threads 1 -an "$TD/mpeg4_cut.tmp.mkv"
+    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -sc_threshold 1000000000 -threads 1 -an "$TD/mpeg4_cut.tmp.mkv"
   mv -f "$TD/mpeg4_cut.tmp.mkv" "$TD/mpeg4_cut.mkv"
 }
 

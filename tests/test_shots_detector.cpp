@@ -135,7 +135,7 @@ TEST_CASE("shots: --speed ref-frames keeps frame numbers and puts cuts on the en
   }
 }
 
-TEST_CASE("shots: every --speed keeps the MPEG-4 cut, reference frames only one frame late") {
+TEST_CASE("shots: every --speed finds the MPEG-4 cut on its exact frame (coarse to fine)") {
   // B-frames in Matroska (packet times known) and a codec with reduced-size decoding: all shortcuts apply.
   const std::string path = test::data("mpeg4_cut.mkv").string();
   for (const bool lowres : {false, true})
@@ -149,9 +149,10 @@ TEST_CASE("shots: every --speed keeps the MPEG-4 cut, reference frames only one 
       REQUIRE_MESSAGE(s.ok(), s.error);
       CHECK(s.frames == 40);
       REQUIRE(s.shots.size() == 2);
-      // Frame 20, the cut, is a B-frame, the first of the new shot's pictures that others refer to is the
-      // I-frame 21: that is where a reference-frames scan sees the cut.
-      CHECK(s.shots[1].start_frame == (refs ? 21 : 20));
-      CHECK(s.shots[1].start_sec == doctest::Approx(refs ? 0.84 : 0.8));
+      // Frame 20, the cut, is a B-frame: a reference-frames scan first sees the cut at the P-frame 21, then
+      // decodes frames 18-21 in full and moves it to 20.
+      CHECK(s.shots[1].start_frame == 20);
+      CHECK(s.shots[0].end_frame == 20);
+      CHECK(s.shots[1].start_sec == doctest::Approx(0.8));
     }
 }

@@ -47,6 +47,11 @@ class VideoDecoder {
   // and Interrupted when options.stop is set.
   bool next(AnalysisFrame& out);
 
+  // Goes back to the keyframe at or before presentation time `pts` (in VideoInfo::time_base): next() then
+  // returns the frames from there. Frame indices and frame_times() no longer follow the video after a seek;
+  // use AnalysisFrame::pts. Throws Error when the file cannot seek.
+  void seek(int64_t pts);
+
   // Timestamps of every frame returned so far; complete (with the end time) once next() returned false.
   const FrameTimes& frame_times() const;
   // 64-bit hash of the video stream's packet payloads: equal for byte-identical streams, whatever the

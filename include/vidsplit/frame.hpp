@@ -77,7 +77,8 @@ struct AnalysisFrame {
   int64_t index = 0;  // 0-based decoded frame, presentation order
   int64_t pts = 0;    // in VideoInfo::time_base
   double seconds = 0.0;
-  cv::Mat bgr;        // CV_8UC3, analysis_size x analysis_size
+  bool intra = false;  // an I-frame: encoders put one where a new scene starts
+  cv::Mat bgr;         // CV_8UC3, analysis_size x analysis_size
 };
 
 }  // namespace vidsplit

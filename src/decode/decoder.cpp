@@ -261,6 +261,7 @@ struct VideoDecoder::Impl {
     out.index = next_index - 1;
     out.pts = pts;
     out.seconds = times.seconds_of_pts(pts);
+    out.intra = frame->pict_type == AV_PICTURE_TYPE_I;
     // Upright size before rotation: the analysis square, or the coded size for display_size.
     const int width = options.display_size ? info.coded_width : options.analysis_size;
     const int height = options.display_size ? info.coded_height : options.analysis_size;
@@ -343,6 +344,14 @@ VideoDecoder::VideoDecoder(const std::string& path, const DecoderOptions& option
 }
 
 VideoDecoder::~VideoDecoder() = default;
+
+void VideoDecoder::seek(int64_t pts) {
+  Impl& d = *impl_;
+  if (int r = av_seek_frame(d.format.get(), d.stream_index, pts, AVSEEK_FLAG_BACKWARD); r < 0) d.fail("cannot seek", r);
+  avcodec_flush_buffers(d.codec.get());
+  d.unseen = {};
+  d.finished = false;
+}
 
 const VideoInfo& VideoDecoder::info() const { return impl_->info; }
 bool VideoDecoder::next(AnalysisFrame& out) { return impl_->next(out); }

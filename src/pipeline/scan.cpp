@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -34,18 +36,76 @@ void check_file(const std::string& path) {
 // frame (the end of a transition still open at the end) maps to one past the last video frame seen.
 class AnalysedFrames {
  public:
-  int64_t add(int64_t video_frame) {
+  int64_t add(int64_t video_frame, bool intra) {
     video_frames_.push_back(video_frame);
+    intra_.push_back(intra);
     return static_cast<int64_t>(video_frames_.size()) - 1;
   }
   int64_t video_frame(int64_t analysed) const {
     if (analysed < static_cast<int64_t>(video_frames_.size())) return video_frames_[static_cast<size_t>(analysed)];
     return analysed == INT64_MAX || video_frames_.empty() ? analysed : video_frames_.back() + 1;
   }
+  // The analysed frame before video frame `frame` (-1 if none), and whether `frame` was analysed as an I-frame.
+  std::pair<int64_t, bool> before(int64_t frame) const {
+    const auto it = std::lower_bound(video_frames_.begin(), video_frames_.end(), frame);
+    const bool intra = it != video_frames_.end() && *it == frame && intra_[static_cast<size_t>(it - video_frames_.begin())];
+    return {it == video_frames_.begin() ? -1 : *(it - 1), intra};
+  }
 
  private:
   std::vector<int64_t> video_frames_;  // 8 bytes a frame: 1.7 MB for two hours at 30 fps
+  std::vector<bool> intra_;
 };
+
+// How much the picture changes from one frame to the next: colour histogram plus thumbnail difference.
+double picture_change(const FrameSignature& a, const FrameSignature& b) {
+  double thumbs = 0;
+  for (size_t i = 0; i < a.thumb.size(); ++i) thumbs += std::abs(int{a.thumb[i]} - int{b.thumb[i]});
+  return histogram_distance(a.hist, b.hist) + thumbs / (255.0 * static_cast<double>(a.thumb.size()));
+}
+
+// Coarse to fine, for --speed ref-frames: a cut found at analysed frame c, whose previous analysed frame p is not
+// its neighbour, lies somewhere in (p, c]. Unless c is an I-frame (encoders start scenes with one), the frames
+// p..c are decoded in full, from the keyframe before p, and the cut moves to the one that changes most from its
+// predecessor. A stretch that does not decode whole keeps the coarse cut.
+void refine_cuts(VideoScan& scan, const ScanOptions& options, const AnalysedFrames& analysed) {
+  std::unique_ptr<VideoDecoder> decoder;  // opened for the first cut that needs it
+  SignatureExtractor extractor;
+  AnalysisFrame frame;
+  FrameFeatures features;
+  for (size_t i = 1; i < scan.shots.size(); ++i) {
+    Shot& left = scan.shots[i - 1];
+    Shot& right = scan.shots[i];
+    if (left.kind != ShotKind::Shot || right.kind != ShotKind::Shot) continue;
+    const int64_t c = right.start_frame;
+    const auto [p, intra] = analysed.before(c);
+    if (p < left.start_frame || c - p < 2 || intra) continue;
+    const int64_t first = scan.times.pts(p), last = scan.times.pts(c);
+    std::vector<FrameSignature> stretch;  // frames p..c in presentation order
+    try {
+      if (!decoder) {
+        DecoderOptions full = options.decoder;
+        full.reference_frames_only = false;
+        decoder = std::make_unique<VideoDecoder>(scan.path, full);
+      }
+      decoder->seek(first);
+      while (decoder->next(frame) && frame.pts <= last) {
+        if (frame.pts < first) continue;
+        extractor.compute(frame, features);
+        stretch.push_back(features.signature);
+      }
+    } catch (const Error&) {
+      continue;  // a stretch that does not seek or decode keeps its coarse cut
+    }
+    if (static_cast<int64_t>(stretch.size()) != c - p + 1) continue;
+    size_t cut = 1;
+    for (size_t k = 2; k < stretch.size(); ++k)
+      if (picture_change(stretch[k - 1], stretch[k]) > picture_change(stretch[cut - 1], stretch[cut])) cut = k;
+    const int64_t k = p + static_cast<int64_t>(cut);
+    left.end_frame = right.start_frame = k;
+    left.end_sec = right.start_sec = scan.times.seconds(k);
+  }
+}
 
 // The per-video loop: decode -> signatures -> detector -> shot list. Frames whose shot is not decided yet
 // (a fade detector still looking back) wait in `waiting`, which the detector's settled_before() bounds.
@@ -81,7 +141,7 @@ void scan_into(VideoScan& scan, const ScanOptions& options, const std::function<
     const int64_t video_frame = frame.index;
     unreported += video_frame - last_frame;
     last_frame = video_frame;
-    frame.index = analysed.add(video_frame);
+    frame.index = analysed.add(video_frame, frame.intra);
     extractor.compute(frame, features);
     detector->process(features, boundaries);
     features.index = video_frame;
@@ -105,6 +165,7 @@ void scan_into(VideoScan& scan, const ScanOptions& options, const std::function<
   scan.content_hash = decoder.content_hash();
   scan.corrupt_packets = decoder.corrupt_packets();
   scan.shots = shots.finish(scan.times);
+  if (options.decoder.reference_frames_only) refine_cuts(scan, options, analysed);
 }
 
 // A bad video becomes scan.error; only configuration errors and interruption escape.
