@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
-#include <memory>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
