@@ -9,6 +9,7 @@
 
 #include <sys/wait.h>
 
+#include <set>
 #include <sstream>
 
 using namespace vidsplit;
@@ -316,4 +317,58 @@ TEST_CASE("vidsplit export: command line") {
   CHECK(run("--help") == 0);
   CHECK(read_file(dir / "stdout.txt").find("DIR/<split>_list_videos.txt         \"<label>/<name> <class>\"") !=
         std::string::npos);
+}
+
+TEST_CASE("vidsplit run + export: hostile labels and file names stay inside the export folder") {
+  test::TempDir dir;
+  const fs::path in = dir.path() / "in", in2 = dir.path() / "in2";
+  fs::create_directories(in / "@evil");
+  fs::create_directories(in / "run");
+  fs::create_directories(in / "wave");
+  fs::create_directories(in2);
+  fs::copy_file(test::data("gray_cut.mp4"), in2 / "-x.mp4");
+  fs::copy_file(test::data("vfr.mp4"), in / "@evil" / "a..b.mp4");
+  fs::copy_file(test::data("rotate90.mp4"), in / "run" / "c.mp4");
+  fs::copy_file(test::sample("wave/wave_spiral.mp4"), in / "wave" / "d.mp4");
+  const std::string hyperlink = "=HYPERLINK(\"http://evil\",\"x\")";
+  std::string labels;
+  append_csv_row(labels, {"video", "label"});
+  append_csv_row(labels, {"-x.mp4", "../../etc"});
+  append_csv_row(labels, {"run/c.mp4", "/abs"});
+  append_csv_row(labels, {"wave/d.mp4", hyperlink});
+  write_file_atomic(dir / "labels.csv", labels);
+  const auto q = [](const fs::path& p) { return "'" + p.string() + "'"; };
+  REQUIRE(test::run_cli("run " + q(in) + " " + q(in2) + " -o " + q(dir.path() / "out") + " --labels " +
+                        q(dir.path() / "labels.csv") + " -q --no-report") == 0);
+
+  // clips.csv: text cells neutralised, and vidsplit reads them back (here through --keep) unchanged.
+  const std::string clips = read_file(dir / "out/clips.csv");
+  CHECK(clips.find("\n'-x.mp4,0,shot,0,") != std::string::npos);
+  CHECK(clips.find("\n'@evil/a..b.mp4,0,shot,0,") != std::string::npos);
+  CHECK(clips.find(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",") != std::string::npos);
+  const CsvTable table = test::read_table(dir / "out/clips.csv");
+  std::set<std::string> videos, label_set;
+  for (const CsvRow& r : table.rows) {
+    videos.insert(r[0]);
+    label_set.insert(r[7]);
+  }
+  CHECK(videos == std::set<std::string>{"-x.mp4", "@evil/a..b.mp4", "run/c.mp4", "wave/d.mp4"});
+  CHECK(label_set == std::set<std::string>{"../../etc", "@evil", "/abs", hyperlink});
+  CHECK(test::run_cli("split " + q(dir.path() / "out/scan.jsonl") + " -o " + q(dir.path() / "kept") + " --keep " +
+                      q(dir.path() / "out/clips.csv") + " -q") == 0);
+  CHECK(read_file(dir / "kept/clips.csv") == clips);
+
+  // The export: every label and name is one sanitised component below DIR.
+  const fs::path to = dir.path() / "deep/exp";
+  REQUIRE(test::run_cli("export " + q(dir.path() / "out") + " --format mmaction2 --to " + q(to)) == 0);
+  std::set<std::string> placed;
+  for (const auto& e : fs::recursive_directory_iterator(dir.path())) {
+    if (!e.is_regular_file() || e.path().extension() != ".mp4") continue;
+    const std::string rel = fs::relative(e.path(), dir.path()).generic_string();
+    if (rel.starts_with("in/") || rel.starts_with("in2/")) continue;
+    placed.insert(rel);
+  }
+  CHECK(placed == std::set<std::string>{"deep/exp/.._.._etc/-x.mp4", "deep/exp/_evil/a..b.mp4", "deep/exp/_abs/run_c.mp4",
+                                        "deep/exp/_HYPERLINK__http___evil___x__/wave_d.mp4"});
+  CHECK_FALSE(fs::exists("/abs"));
 }

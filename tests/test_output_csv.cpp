@@ -2,6 +2,7 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/outputs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -43,6 +44,53 @@ TEST_CASE("vidsplit::parse_csv") {
     CHECK_THROWS_WITH_AS(parse_csv("a,b\n\"open,c\n"), "line 2: unterminated quoted field", Error);
     CHECK_THROWS_WITH_AS(parse_csv("a,b\nx\"y,c\n"), "line 2: stray quote inside a field", Error);
     CHECK_THROWS_WITH_AS(parse_csv("\"a\"b,c\n"), "line 1: text after a closing quote", Error);
+  }
+}
+
+TEST_CASE("vidsplit::csv_field formula injection") {
+  SUBCASE("text cells starting with = + - @ TAB or CR get a leading quote") {
+    CHECK(csv_field("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    CHECK(csv_field("+cmd") == "'+cmd");
+    CHECK(csv_field("-x.mp4") == "'-x.mp4");
+    CHECK(csv_field("@evil.mp4") == "'@evil.mp4");
+    CHECK(csv_field("\tx") == "'\tx");
+    CHECK(csv_field("\rx") == "\"'\rx\"");
+    CHECK(csv_field("'=x") == "''=x");  // already looks neutralised: one more, so reading gives it back
+    CHECK(csv_field("a=b") == "a=b");
+    CHECK(csv_field("'quoted") == "'quoted");
+  }
+  SUBCASE("numbers are left alone") {
+    CHECK(csv_field("-1") == "-1");
+    CHECK(csv_field("-0.500000") == "-0.500000");
+    CHECK(csv_field("+3") == "+3");
+    CHECK(csv_field("-1e-3") == "-1e-3");
+    CHECK(csv_field("-1x") == "'-1x");
+    CHECK(csv_field("-") == "'-");
+  }
+  SUBCASE("vidsplit reads its own cells back unchanged") {
+    const CsvRow values = {"=HYPERLINK(\"http://x\")", "-x.mp4", "@evil.mp4", "+1+2", "'=x", "''-y", "'-1",
+                           "-1", "'quoted", "\tt", "\r\nr", "-2.5", "-"};
+    std::string text;
+    append_csv_row(text, values);
+    const auto rows = parse_csv(text);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0] == values);
+    // A hand-written quote before a number is the user's, not ours: kept.
+    CHECK(parse_csv("'-1,'a,'=b\n")[0] == CsvRow{"'-1", "'a", "=b"});
+  }
+  SUBCASE("clips.csv: a label like =HYPERLINK(...) and a file named -x.mp4 round-trip; group -1 stays a number") {
+    ManifestRow shot{"@evil/-x.mp4", 0, RowKind::Shot, 0, 40, 0.0, 1.6, "=HYPERLINK(\"http://evil\",\"x\")", 0, "train"};
+    ManifestRow guard{"@evil/-x.mp4", 1, RowKind::Guard, 40, 45, 1.6, 1.8, "=HYPERLINK(\"http://evil\",\"x\")",
+                      kNoGroup, std::string(kExcluded)};
+    const std::string text = clips_csv({shot, guard});
+    CHECK(text.find("\n'@evil/-x.mp4,0,shot,0,40,0.000000,1.600000,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",0,train\n") !=
+          std::string::npos);
+    CHECK(text.find(",-1,excluded\n") != std::string::npos);
+    const auto rows = parse_csv(text);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1][0] == "@evil/-x.mp4");
+    CHECK(rows[1][7] == "=HYPERLINK(\"http://evil\",\"x\")");
+    CHECK(rows[2][8] == "-1");
   }
 }
 

@@ -1,5 +1,7 @@
 // RFC 4180 CSV: fields with a comma, quote, CR or LF (or leading/trailing space) are quoted, quotes doubled.
 // Rows end with LF. The reader accepts LF or CRLF, quoted newlines, and a UTF-8 byte-order mark.
+// Formula injection: a cell starting with = + - @ TAB or CR (after any leading ') that is not a plain number
+// is written with one more leading ' (OWASP), and the reader removes it, so values round-trip unchanged.
 #pragma once
 
 #include <cstdint>

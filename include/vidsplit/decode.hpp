@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace vidsplit {
@@ -36,6 +37,9 @@ class VideoDecoder {
  public:
   // Opens the file and its best video stream. Throws Error naming the reason.
   VideoDecoder(const std::string& path, const DecoderOptions& options);
+  // Reads a whole video file held in memory (fuzzing, tests); `bytes` must outlive the decoder. Formats
+  // that would open further files or URLs (playlists, concat lists, image sequences) fail to open.
+  VideoDecoder(std::span<const uint8_t> bytes, const DecoderOptions& options);
   ~VideoDecoder();
   VideoDecoder(const VideoDecoder&) = delete;
   VideoDecoder& operator=(const VideoDecoder&) = delete;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ struct VideoScan {
 // Scans one video. Never throws for a bad video: the reason goes to VideoScan::error. Throws ConfigError
 // for bad options and Interrupted when decoder.stop is set.
 VideoScan scan_video(const InputVideo& input, const ScanOptions& options);
+// The same for a video file held in memory (fuzzing, tests): no file checks, no cache; input.path is
+// only recorded.
+VideoScan scan_video_bytes(std::span<const uint8_t> bytes, const InputVideo& input, const ScanOptions& options);
 
 struct ScanProgress {
   size_t videos_done = 0;

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <queue>
@@ -70,11 +72,53 @@ int pick_video_stream(AVFormatContext& fmt) {
 
 constexpr size_t kMaxUnseenPackets = 4096;
 
+// The read position over an in-memory file, for a custom AVIOContext.
+struct MemoryReader {
+  std::span<const uint8_t> bytes;
+  size_t pos = 0;
+
+  static int read(void* opaque, uint8_t* buf, int size) {
+    auto& m = *static_cast<MemoryReader*>(opaque);
+    const size_t n = std::min(static_cast<size_t>(std::max(size, 0)), m.bytes.size() - m.pos);
+    if (n == 0) return AVERROR_EOF;
+    std::memcpy(buf, m.bytes.data() + m.pos, n);
+    m.pos += n;
+    return static_cast<int>(n);
+  }
+
+  static int64_t seek(void* opaque, int64_t offset, int whence) {
+    auto& m = *static_cast<MemoryReader*>(opaque);
+    const auto size = static_cast<int64_t>(m.bytes.size());
+    // AVSEEK_SIZE asks for the size only; AVSEEK_FORCE is a hint a buffer can ignore.
+    if (whence & AVSEEK_SIZE) return size;
+    int64_t base = 0;
+    switch (whence & ~AVSEEK_FORCE) {
+      case SEEK_SET: base = 0; break;
+      case SEEK_CUR: base = static_cast<int64_t>(m.pos); break;
+      case SEEK_END: base = size; break;
+      default: return AVERROR(EINVAL);
+    }
+    // Hostile offsets: compare before adding so the sum cannot overflow.
+    if (offset < -base || offset > size - base) return AVERROR(EINVAL);
+    m.pos = static_cast<size_t>(base + offset);
+    return base + offset;
+  }
+};
+
+// Demuxers such as HLS or image2 open further files through AVFormatContext::io_open; a buffer is one
+// self-contained file, so they are refused rather than let read the disk or the network.
+int refuse_nested_open(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
+  return AVERROR(EPERM);
+}
+
 }  // namespace
 
 struct VideoDecoder::Impl {
   std::string path;
   DecoderOptions options;
+  // In-memory input (path is then unused). Declared before `format`, which must be closed first.
+  MemoryReader memory;
+  UniqueAvioContext avio;
   UniqueFormatContext format;
   UniqueCodecContext codec;
   UniquePacket packet{av_packet_alloc()};
@@ -97,15 +141,53 @@ struct VideoDecoder::Impl {
   // The colour parameters the current sws context was set up for.
   int sws_width = 0, sws_height = 0, sws_format = -1, sws_range = -1, sws_space = -1;
 
+  void start(const DecoderOptions& o, bool from_memory) {
+    silence_ffmpeg_logging();
+    if (o.analysis_size < 8) throw ConfigError("analysis size must be at least 8");
+    options = o;
+    if (o.max_seconds > 0)
+      deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                        std::chrono::duration<double>(o.max_seconds));
+    open(from_memory);
+  }
+
   [[noreturn]] void fail(const std::string& what, int code) const {
     throw Error(fmt::format("{}: {}", what, error_text(code)));
   }
 
-  void open() {
-    if (!packet || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
+  // The format context for `path`, or over `memory` through a custom AVIOContext when it holds bytes.
+  void open_input(bool from_memory) {
     AVFormatContext* raw = nullptr;
-    if (int r = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); r < 0) fail("cannot open", r);
+    if (from_memory) {
+      constexpr int kBufferSize = 1 << 16;
+      auto* buffer = static_cast<uint8_t*>(av_malloc(kBufferSize));
+      if (!buffer) throw Error("out of memory allocating the input buffer");
+      avio.reset(avio_alloc_context(buffer, kBufferSize, 0, &memory, &MemoryReader::read, nullptr,
+                                    &MemoryReader::seek));
+      if (!avio) {
+        av_free(buffer);
+        throw Error("out of memory allocating the input buffer");
+      }
+      UniqueFormatContext fresh(avformat_alloc_context());
+      if (!fresh) throw Error("out of memory allocating the format context");
+      fresh->pb = avio.get();
+      fresh->flags |= AVFMT_FLAG_CUSTOM_IO;  // closing the context must leave our AVIOContext alone
+      fresh->io_open = refuse_nested_open;
+      // Nested demuxers (concat) open their files with a fresh context, which inherits only the protocol
+      // whitelist: an unknown name allows no protocol at all.
+      if (av_opt_set(fresh.get(), "protocol_whitelist", "none", 0) < 0)
+        throw Error("cannot restrict the protocols of an in-memory input");
+      raw = fresh.release();
+    }
+    // On failure avformat_open_input frees the context it was given.
+    if (int r = avformat_open_input(&raw, from_memory ? "" : path.c_str(), nullptr, nullptr); r < 0)
+      fail("cannot open", r);
     format.reset(raw);
+  }
+
+  void open(bool from_memory) {
+    if (!packet || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
+    open_input(from_memory);
     if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0) fail("cannot read stream info", r);
 
     stream_index = pick_video_stream(*format);
@@ -127,6 +209,12 @@ struct VideoDecoder::Impl {
     if (int r = avcodec_parameters_to_context(codec.get(), par); r < 0) fail("bad codec parameters", r);
     // Without pkt_timebase some decoders cannot fill best_effort_timestamp and log warnings.
     codec->pkt_timebase = stream->time_base;
+    // The container's size was checked above, but a stream may announce a bigger one in-band (a VP8 or
+    // H.264 keyframe header) and the decoder allocates (and zeroes) that picture before we see the frame:
+    // fuzz_decode found a 3 KB WebM (tests/data/fuzz/vp8_inband_size.webm) of 32x24 whose VP8 keyframes say
+    // 16352x16103: 1.4 GB and 1.4 s before our own check refused it. With max_pixels set, libavcodec refuses
+    // the size before allocating anything.
+    if (options.max_pixels > 0) codec->max_pixels = options.max_pixels;
     codec->thread_count = options.threads;
     codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     if (options.skip_deblock) {
@@ -332,15 +420,14 @@ struct VideoDecoder::Impl {
 
 VideoDecoder::VideoDecoder(const std::string& path, const DecoderOptions& options)
     : impl_(std::make_unique<Impl>()) {
-  silence_ffmpeg_logging();
-  if (options.analysis_size < 8) throw ConfigError("analysis size must be at least 8");
   impl_->path = path;
-  impl_->options = options;
-  if (options.max_seconds > 0)
-    impl_->deadline = std::chrono::steady_clock::now() +
-                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                          std::chrono::duration<double>(options.max_seconds));
-  impl_->open();
+  impl_->start(options, false);
+}
+
+VideoDecoder::VideoDecoder(std::span<const uint8_t> bytes, const DecoderOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->memory.bytes = bytes;
+  impl_->start(options, true);
 }
 
 VideoDecoder::~VideoDecoder() = default;

@@ -7,7 +7,56 @@
 
 namespace vidsplit {
 
-std::string csv_field(std::string_view value) {
+namespace {
+
+// A plain decimal number (-1, 0.500000, 1e-3): spreadsheets read it as a number, never as a formula, and
+// vidsplit's numeric columns (group -1 on excluded rows) must stay numbers.
+bool is_number(std::string_view v) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+  bool mantissa = digits();
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    mantissa = digits() || mantissa;
+  }
+  if (!mantissa) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == v.size();
+}
+
+// OWASP's CSV-injection rule: a text cell starting with = + - @ TAB or CR gets a leading ' so spreadsheets
+// show it as text instead of running it as a formula. Cells that already start with quotes before such a
+// character get one more, so that the reader, which removes exactly one, gives every value back unchanged.
+bool needs_neutralising(std::string_view v) {
+  const size_t first = v.find_first_not_of('\'');
+  return first != std::string_view::npos && std::string_view("=+-@\t\r").find(v[first]) != std::string_view::npos &&
+         !is_number(v);
+}
+
+// The reader's half of the rule.
+void remove_neutralising(std::string& field) {
+  if (!field.empty() && field.front() == '\'' && needs_neutralising(std::string_view(field).substr(1)))
+    field.erase(0, 1);
+}
+
+}  // namespace
+
+std::string csv_field(std::string_view text) {
+  std::string neutralised;
+  if (needs_neutralising(text)) {
+    neutralised += '\'';
+    neutralised += text;
+  }
+  const std::string_view value = neutralised.empty() ? text : std::string_view(neutralised);
   const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!value.empty() && (value.front() == ' ' || value.back() == ' '));
   if (!quote) return std::string(value);
@@ -39,6 +88,7 @@ std::vector<CsvRow> parse_csv(std::string_view text) {
   size_t quote_line = 1;  // where the open quoted field began, for the unterminated-quote message
   size_t i = 0;
   auto end_field = [&] {
+    remove_neutralising(field);
     row.push_back(std::move(field));
     field.clear();
     quoted_field = false;

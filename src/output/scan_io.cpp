@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <sstream>
 
 namespace vidsplit {
@@ -39,8 +40,29 @@ std::vector<uint64_t> read_hex_list(const json& list, size_t size, const char* n
   return values;
 }
 
+// nlohmann's get<int>() casts a float to the integer type, which is undefined behaviour when it is out of
+// range (fuzz_readers found "display_height": 2.4e83). Integers must be JSON integers that fit.
+template <typename T>
+T integer(const json& j, const char* name) {
+  constexpr auto lo = std::numeric_limits<T>::min();
+  constexpr auto hi = std::numeric_limits<T>::max();
+  if (j.is_number_unsigned() && j.get<uint64_t>() <= static_cast<uint64_t>(hi)) return static_cast<T>(j.get<uint64_t>());
+  if (j.is_number_integer() && !j.is_number_unsigned() && j.get<int64_t>() >= lo && j.get<int64_t>() <= hi)
+    return static_cast<T>(j.get<int64_t>());
+  throw Error(fmt::format("{} must be an integer in [{}, {}], not {}", name, lo, hi, j.dump()));
+}
+
 json rational(Rational r) { return json::array({r.num, r.den}); }
-Rational to_rational(const json& j) { return {j.at(0).get<int>(), j.at(1).get<int>()}; }
+Rational to_rational(const json& j, const char* name) { return {integer<int>(j.at(0), name), integer<int>(j.at(1), name)}; }
+
+// FrameTimes adds step x count without overflow checks (it only ever sees decoded timestamps), so runs from
+// a file whose timestamps would leave int64 ([[1e18, 100]]) are refused here.
+void check_pts_range(int64_t first_pts, const std::vector<std::pair<int64_t, int64_t>>& runs) {
+  int64_t t = first_pts, span = 0;
+  for (const auto& [step, count] : runs)
+    if (__builtin_mul_overflow(step, count, &span) || __builtin_add_overflow(t, span, &t))
+      throw Error("times.runs overflow 64-bit timestamps");
+}
 
 json video_json(const VideoScan& s) {
   json j;
@@ -100,33 +122,39 @@ VideoScan video_from_json(const json& j) {
     return s;
   }
   s.content_hash = parse_hex64(j.at("content_hash").get<std::string>());
-  s.frames = j.at("frames").get<int64_t>();
-  s.corrupt_packets = j.value("corrupt_packets", int64_t{0});
+  s.frames = integer<int64_t>(j.at("frames"), "frames");
+  s.corrupt_packets = j.contains("corrupt_packets") ? integer<int64_t>(j.at("corrupt_packets"), "corrupt_packets") : 0;
   const json& i = j.at("info");
   s.info.codec = i.at("codec").get<std::string>();
-  s.info.coded_width = i.at("coded_width").get<int>();
-  s.info.coded_height = i.at("coded_height").get<int>();
-  s.info.display_width = i.at("display_width").get<int>();
-  s.info.display_height = i.at("display_height").get<int>();
-  s.info.rotation = i.at("rotation").get<int>();
+  s.info.coded_width = integer<int>(i.at("coded_width"), "coded_width");
+  s.info.coded_height = integer<int>(i.at("coded_height"), "coded_height");
+  s.info.display_width = integer<int>(i.at("display_width"), "display_width");
+  s.info.display_height = integer<int>(i.at("display_height"), "display_height");
+  s.info.rotation = integer<int>(i.at("rotation"), "rotation");
   s.info.pixel_format = i.at("pixel_format").get<std::string>();
-  s.info.avg_frame_rate = to_rational(i.at("avg_frame_rate"));
-  s.info.num_frames_from_header = i.at("num_frames_from_header").get<int64_t>();
+  s.info.avg_frame_rate = to_rational(i.at("avg_frame_rate"), "avg_frame_rate");
+  s.info.num_frames_from_header = integer<int64_t>(i.at("num_frames_from_header"), "num_frames_from_header");
   s.info.duration_from_header = i.at("duration_from_header").get<double>();
   const json& t = j.at("times");
   std::vector<std::pair<int64_t, int64_t>> runs;
   int64_t counted = 1;
+  if (s.frames <= 0) throw Error(fmt::format("times.runs cover {} frames, but frames is {}", counted, s.frames));
   for (const json& r : t.at("runs")) {
-    runs.emplace_back(r.at(0).get<int64_t>(), r.at(1).get<int64_t>());
+    runs.emplace_back(integer<int64_t>(r.at(0), "times.runs"), integer<int64_t>(r.at(1), "times.runs"));
     if (runs.back().second <= 0) throw Error("times.runs: run counts must be positive");
+    // Compared before adding, so that the sum cannot overflow.
+    if (runs.back().second > s.frames - counted)
+      throw Error(fmt::format("times.runs cover more than the {} frames", s.frames));
     counted += runs.back().second;
   }
-  if (s.frames <= 0 || counted != s.frames)
+  if (counted != s.frames)
     throw Error(fmt::format("times.runs cover {} frames, but frames is {}", counted, s.frames));
-  s.info.time_base = to_rational(t.at("time_base"));
+  s.info.time_base = to_rational(t.at("time_base"), "time_base");
   if (s.info.time_base.num <= 0 || s.info.time_base.den <= 0) throw Error("times.time_base must be positive");
-  s.times = FrameTimes::from_runs(s.info.time_base, t.at("first_pts").get<int64_t>(), s.frames,
-                                  std::move(runs), t.at("end_pts").get<int64_t>());
+  const auto first_pts = integer<int64_t>(t.at("first_pts"), "first_pts");
+  check_pts_range(first_pts, runs);
+  s.times = FrameTimes::from_runs(s.info.time_base, first_pts, s.frames, std::move(runs),
+                                  integer<int64_t>(t.at("end_pts"), "end_pts"));
   int64_t expected_start = 0;
   for (const json& js : j.at("shots")) {
     Shot shot;
@@ -134,8 +162,8 @@ VideoScan video_from_json(const json& j) {
     const std::string kind = js.at("kind").get<std::string>();
     if (kind != "shot" && kind != "transition") throw Error(fmt::format("unknown shot kind '{}'", kind));
     shot.kind = kind == "shot" ? ShotKind::Shot : ShotKind::Transition;
-    shot.start_frame = js.at("start_frame").get<int64_t>();
-    shot.end_frame = js.at("end_frame").get<int64_t>();
+    shot.start_frame = integer<int64_t>(js.at("start_frame"), "start_frame");
+    shot.end_frame = integer<int64_t>(js.at("end_frame"), "end_frame");
     if (shot.start_frame != expected_start || shot.end_frame <= shot.start_frame || shot.end_frame > s.frames)
       throw Error(fmt::format("shot {} [{}, {}) does not tile the video's {} frames", shot.index,
                               shot.start_frame, shot.end_frame, s.frames));
@@ -150,8 +178,8 @@ VideoScan video_from_json(const json& j) {
     const json& hist = js.at("hist_e4");
     if (hist.size() != shot.signature.mean_hist.size())
       throw Error(fmt::format("hist_e4 has {} bins, expected {}", hist.size(), shot.signature.mean_hist.size()));
-    for (size_t b = 0; b < hist.size(); ++b) shot.signature.mean_hist[b] = dequantize_hist(hist[b].get<int32_t>());
-    shot.signature.mean_luma = dequantize_luma(js.at("luma_e2").get<int32_t>());
+    for (size_t b = 0; b < hist.size(); ++b) shot.signature.mean_hist[b] = dequantize_hist(integer<int32_t>(hist[b], "hist_e4"));
+    shot.signature.mean_luma = dequantize_luma(integer<int32_t>(js.at("luma_e2"), "luma_e2"));
     shot.start_sec = s.times.seconds(shot.start_frame);
     shot.end_sec = s.times.seconds(shot.end_frame);
     s.shots.push_back(std::move(shot));

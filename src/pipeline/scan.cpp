@@ -109,9 +109,8 @@ void refine_cuts(VideoScan& scan, const ScanOptions& options, const AnalysedFram
 
 // The per-video loop: decode -> signatures -> detector -> shot list. Frames whose shot is not decided yet
 // (a fade detector still looking back) wait in `waiting`, which the detector's settled_before() bounds.
-void scan_into(VideoScan& scan, const ScanOptions& options, const std::function<void(int64_t)>& on_frames) {
-  check_file(scan.path);
-  VideoDecoder decoder(scan.path, options.decoder);
+void scan_frames(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& options,
+                 const std::function<void(int64_t)>& on_frames) {
   scan.info = decoder.info();
   auto detector = make_detector(options.detector, options.detection);
   SignatureExtractor extractor;
@@ -168,15 +167,17 @@ void scan_into(VideoScan& scan, const ScanOptions& options, const std::function<
   if (options.decoder.reference_frames_only) refine_cuts(scan, options, analysed);
 }
 
-// A bad video becomes scan.error; only configuration errors and interruption escape.
+// A bad video becomes scan.error; only configuration errors and interruption escape. `open` makes the
+// decoder (from the file, or from memory).
 VideoScan decode_one(const InputVideo& input, const ScanOptions& options,
-                     const std::function<void(int64_t)>& on_frames) {
+                     const std::function<void(int64_t)>& on_frames,
+                     const std::function<std::unique_ptr<VideoDecoder>()>& open) {
   VideoScan scan;
   scan.video = input.video;
   scan.path = input.path;
   scan.label = input.label;
   try {
-    scan_into(scan, options, on_frames);
+    scan_frames(scan, *open(), options, on_frames);
   } catch (const ConfigError&) {
     throw;
   } catch (const Interrupted&) {
@@ -191,21 +192,29 @@ VideoScan decode_one(const InputVideo& input, const ScanOptions& options,
   return scan;
 }
 
-// decode_one behind the cache: a hit skips decoding; a fresh successful scan is stored.
+VideoScan decode_file(const InputVideo& input, const ScanOptions& options,
+                      const std::function<void(int64_t)>& on_frames) {
+  return decode_one(input, options, on_frames, [&] {
+    check_file(input.path);
+    return std::make_unique<VideoDecoder>(input.path, options.decoder);
+  });
+}
+
+// decode_file behind the cache: a hit skips decoding; a fresh successful scan is stored.
 VideoScan scan_one(const InputVideo& input, const ScanOptions& options,
                    const std::function<void(int64_t)>& on_frames, bool* cached = nullptr) {
-  if (!options.cache) return decode_one(input, options, on_frames);
+  if (!options.cache) return decode_file(input, options, on_frames);
   uint64_t key = 0;
   try {
     key = ScanCache::file_hash(input.path);
   } catch (const Error&) {
-    return decode_one(input, options, on_frames);  // unreadable: decoding reports why
+    return decode_file(input, options, on_frames);  // unreadable: decoding reports why
   }
   if (auto hit = options.cache->find(input, key)) {
     if (cached) *cached = true;
     return std::move(*hit);
   }
-  VideoScan scan = decode_one(input, options, on_frames);
+  VideoScan scan = decode_file(input, options, on_frames);
   try {
     options.cache->store(key, scan);
   } catch (const Error&) {
@@ -218,6 +227,11 @@ VideoScan scan_one(const InputVideo& input, const ScanOptions& options,
 
 VideoScan scan_video(const InputVideo& input, const ScanOptions& options) {
   return scan_one(input, options, [](int64_t) {});
+}
+
+VideoScan scan_video_bytes(std::span<const uint8_t> bytes, const InputVideo& input, const ScanOptions& options) {
+  return decode_one(input, options, [](int64_t) {},
+                    [&] { return std::make_unique<VideoDecoder>(bytes, options.decoder); });
 }
 
 ThreadPlan plan_threads(int threads, size_t videos) {
