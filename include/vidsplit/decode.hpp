@@ -52,8 +52,9 @@ class VideoDecoder {
   bool next(AnalysisFrame& out);
 
   // Goes back to the keyframe at or before presentation time `pts` (in VideoInfo::time_base): next() then
-  // returns the frames from there. Frame indices and frame_times() no longer follow the video after a seek;
-  // use AnalysisFrame::pts. Throws Error when the file cannot seek.
+  // returns the frames from there, every one of them: reference_frames_only ends, as skipped frames can only
+  // be counted from the start. Frame indices and frame_times() no longer follow the video after a seek; use
+  // AnalysisFrame::pts. Throws Error when the file cannot seek.
   void seek(int64_t pts);
 
   // Timestamps of every frame returned so far; complete (with the end time) once next() returned false.

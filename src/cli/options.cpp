@@ -117,8 +117,9 @@ po::options_description scan_options(ScanCli& s) {
       ("speed", po::value(&s.speed)->default_value("normal"),
        "normal: decode and analyse every frame. no-deblock: skip the codecs' in-loop deblocking filter "
        "(same frames, slightly blockier pictures). ref-frames: analyse only the frames other frames refer "
-       "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut lands on the first "
-       "analysed frame at or after it, typically at most 2 frames late). lowres: codecs that can (MPEG-2/4, "
+       "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut found on a P- or "
+       "B-frame is put on its exact frame by decoding that stretch in full, one found on an I-frame is "
+       "trusted). lowres: codecs that can (MPEG-2/4, "
        "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. fast: all three")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")

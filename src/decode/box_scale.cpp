@@ -74,13 +74,12 @@ bool BoxScaler::supports(int format) {
   return true;
 }
 
-void BoxScaler::average_plane(const AVFrame& f, int component, int width, int height,
+void BoxScaler::average_plane(const AVFrame& f, const AVPixFmtDescriptor& d, int component, int width, int height,
                               std::vector<uint16_t>& out) {
-  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(f.format));
-  const AVComponentDescriptor& c = d->comp[component];
+  const AVComponentDescriptor& c = d.comp[component];
   const bool chroma = component > 0;
-  const int pw = chroma ? AV_CEIL_RSHIFT(f.width, d->log2_chroma_w) : f.width;
-  const int ph = chroma ? AV_CEIL_RSHIFT(f.height, d->log2_chroma_h) : f.height;
+  const int pw = chroma ? AV_CEIL_RSHIFT(f.width, d.log2_chroma_w) : f.width;
+  const int ph = chroma ? AV_CEIL_RSHIFT(f.height, d.log2_chroma_h) : f.height;
   const bool wide = c.depth + c.shift > 8;
   const uint8_t* base = f.data[c.plane] + c.offset;
   const ptrdiff_t stride = f.linesize[c.plane];
@@ -106,14 +105,14 @@ void BoxScaler::average_plane(const AVFrame& f, int component, int width, int he
 }
 
 void BoxScaler::scale(const AVFrame& f, cv::Mat& dst, int width, int height) {
-  average_plane(f, 0, width, height, y_);
-  average_plane(f, 1, width, height, u_);
-  average_plane(f, 2, width, height, v_);
+  const AVPixFmtDescriptor& d = *av_pix_fmt_desc_get(static_cast<AVPixelFormat>(f.format));
+  average_plane(f, d, 0, width, height, y_);
+  average_plane(f, d, 1, width, height, u_);
+  average_plane(f, d, 2, width, height, v_);
 
   // Y'CbCr -> R'G'B' in 16-bit fixed point. Coefficients are scaled for the sample depth and range, so one
   // multiply-add per channel takes a mean straight to an 8-bit value.
-  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(f.format));
-  const int extra_bits = d->comp[0].depth - 8;
+  const int extra_bits = d.comp[0].depth - 8;
   const bool full = full_range(f);
   const auto [kr, kb] = luma_weights(f.colorspace);
   const double kg = 1.0 - kr - kb;

@@ -27,7 +27,8 @@ class BoxScaler {
 
  private:
   // Box means of one plane component, height x width, in source units.
-  void average_plane(const AVFrame& f, int component, int width, int height, std::vector<uint16_t>& out);
+  void average_plane(const AVFrame& f, const AVPixFmtDescriptor& d, int component, int width, int height,
+                     std::vector<uint16_t>& out);
 
   std::vector<uint32_t> row_sums_;
   std::vector<uint16_t> y_, u_, v_;

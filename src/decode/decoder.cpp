@@ -296,17 +296,18 @@ struct VideoDecoder::Impl {
   // a frame unnumbered, so from then on nothing more is skipped.
   void remember_packet_time() {
     if (packet->pts == AV_NOPTS_VALUE) {
-      skipping = false;
-      codec->skip_frame = AVDISCARD_DEFAULT;
+      stop_skipping();
       return;
     }
     unseen.push(packet->pts);
     // A broken stream whose times jump back could leave times behind forever; the oldest then count as
     // skipped, which keeps this bounded.
-    if (unseen.size() > kMaxUnseenPackets) {
-      count(unseen.top(), 0);
-      unseen.pop();
-    }
+    if (unseen.size() > kMaxUnseenPackets) count_oldest_unseen();
+  }
+
+  void stop_skipping() {
+    skipping = false;
+    codec->skip_frame = AVDISCARD_DEFAULT;
   }
 
   int64_t fallback_step() const {
@@ -329,12 +330,14 @@ struct VideoDecoder::Impl {
     ++next_index;
   }
 
+  void count_oldest_unseen() {
+    count(unseen.top(), 0);
+    unseen.pop();
+  }
+
   // The skipped frames shown before presentation time `pts` (all of them at the end: INT64_MAX).
   void count_skipped_before(int64_t pts) {
-    while (!unseen.empty() && unseen.top() < pts) {
-      count(unseen.top(), 0);
-      unseen.pop();
-    }
+    while (!unseen.empty() && unseen.top() < pts) count_oldest_unseen();
   }
 
   void emit(AnalysisFrame& out) {
@@ -436,6 +439,7 @@ void VideoDecoder::seek(int64_t pts) {
   Impl& d = *impl_;
   if (int r = av_seek_frame(d.format.get(), d.stream_index, pts, AVSEEK_FLAG_BACKWARD); r < 0) d.fail("cannot seek", r);
   avcodec_flush_buffers(d.codec.get());
+  d.stop_skipping();
   d.unseen = {};
   d.finished = false;
 }

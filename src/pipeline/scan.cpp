@@ -67,9 +67,9 @@ double picture_change(const FrameSignature& a, const FrameSignature& b) {
 // Coarse to fine, for --speed ref-frames: a cut found at analysed frame c, whose previous analysed frame p is not
 // its neighbour, lies somewhere in (p, c]. Unless c is an I-frame (encoders start scenes with one), the frames
 // p..c are decoded in full, from the keyframe before p, and the cut moves to the one that changes most from its
-// predecessor. A stretch that does not decode whole keeps the coarse cut.
-void refine_cuts(VideoScan& scan, const ScanOptions& options, const AnalysedFrames& analysed) {
-  std::unique_ptr<VideoDecoder> decoder;  // opened for the first cut that needs it
+// predecessor. `decoder` has finished the coarse pass; seeking it back decodes every frame. A stretch that does
+// not decode whole keeps the coarse cut.
+void refine_cuts(VideoScan& scan, VideoDecoder& decoder, const AnalysedFrames& analysed) {
   SignatureExtractor extractor;
   AnalysisFrame frame;
   FrameFeatures features;
@@ -83,13 +83,8 @@ void refine_cuts(VideoScan& scan, const ScanOptions& options, const AnalysedFram
     const int64_t first = scan.times.pts(p), last = scan.times.pts(c);
     std::vector<FrameSignature> stretch;  // frames p..c in presentation order
     try {
-      if (!decoder) {
-        DecoderOptions full = options.decoder;
-        full.reference_frames_only = false;
-        decoder = std::make_unique<VideoDecoder>(scan.path, full);
-      }
-      decoder->seek(first);
-      while (decoder->next(frame) && frame.pts <= last) {
+      decoder.seek(first);
+      while (decoder.next(frame) && frame.pts <= last) {
         if (frame.pts < first) continue;
         extractor.compute(frame, features);
         stretch.push_back(features.signature);
@@ -99,8 +94,12 @@ void refine_cuts(VideoScan& scan, const ScanOptions& options, const AnalysedFram
     }
     if (static_cast<int64_t>(stretch.size()) != c - p + 1) continue;
     size_t cut = 1;
+    double most = picture_change(stretch[0], stretch[1]);
     for (size_t k = 2; k < stretch.size(); ++k)
-      if (picture_change(stretch[k - 1], stretch[k]) > picture_change(stretch[cut - 1], stretch[cut])) cut = k;
+      if (const double change = picture_change(stretch[k - 1], stretch[k]); change > most) {
+        most = change;
+        cut = k;
+      }
     const int64_t k = p + static_cast<int64_t>(cut);
     left.end_frame = right.start_frame = k;
     left.end_sec = right.start_sec = scan.times.seconds(k);
@@ -164,7 +163,7 @@ void scan_frames(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& opti
   scan.content_hash = decoder.content_hash();
   scan.corrupt_packets = decoder.corrupt_packets();
   scan.shots = shots.finish(scan.times);
-  if (options.decoder.reference_frames_only) refine_cuts(scan, options, analysed);
+  if (options.decoder.reference_frames_only) refine_cuts(scan, decoder, analysed);
 }
 
 // A bad video becomes scan.error; only configuration errors and interruption escape. `open` makes the
