@@ -85,7 +85,7 @@ for d in "${DETECTORS[@]}"; do
   run_vidsplit "$d" --detector "$d"
 done
 # The default detector again under each decoding shortcut of --speed: what each costs in accuracy.
-for s in no-deblock ref-frames fast; do run_vidsplit "auto@$s" --speed "$s"; done
+for s in no-deblock ref-frames keyframes fast; do run_vidsplit "auto@$s" --speed "$s"; done
 
 t0=$(now)
 for v in "${VIDEOS[@]}"; do ffmpeg -v error -nostdin -i "$v" -an -f null -; done
@@ -112,7 +112,7 @@ import json, sys
 # Keep a fixed row order: vidsplit detectors, then ffmpeg.
 t = json.load(open(sys.argv[1]))
 order = ["frames", "auto", "adaptive", "content", "histogram", "fade", "dissolve", "auto@no-deblock", "auto@ref-frames",
-         "auto@fast", "scdet=10", "scene>0.3", "ffmpeg-null"]
+         "auto@keyframes", "auto@fast", "scdet=10", "scene>0.3", "ffmpeg-null"]
 json.dump({k: t[k] for k in order if k in t}, open(sys.argv[1], "w"))
 EOF
 echo "Reproduce: scripts/bench_shots.sh --seed $SEED --per-family $PER"

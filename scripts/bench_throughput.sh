@@ -13,7 +13,9 @@
 #        Debian packages `ffmpeg` and `time` are installed when missing (root or sudo), like the build deps.
 #
 # Sets:
-#   long    one 1080p30 H.264 video (180 s, quick: 20 s), 3 hard cuts between 4 different lavfi sources
+#   long    one 1080p30 H.264 video (180 s, quick: 20 s), 3 hard cuts between 4 different lavfi sources, a keyframe
+#           at least every 2 s (-g 60: what streaming encoders and cameras use; x264 alone would space them up to
+#           250 frames apart, plus one at each cut)
 #   clips   200 small 320x240 25 fps H.264 clips of 2-4 s from varied lavfi sources, in 4 label folders
 #   4k      one 3840x2160 30 fps HEVC (libx265) clip (6 s, quick: 2 s)
 #   corpus  the largest video of ../shared/corpus (real footage), only when that folder exists
@@ -22,7 +24,7 @@
 #                   `ffmpeg -threads 1` per file through `xargs -P N`: vidsplit also runs one video per core.
 #   ffmpeg scale64  the same plus `-vf scale=64:64`: decode + downscale, closer to vidsplit's work (no target)
 #   vidsplit        `vidsplit scan INPUT -o OUT --no-cache --quiet` (all cores)
-#   vidsplit fast   the same with `--speed fast` (no deblocking filter, reference frames only, reduced-size
+#   vidsplit fast   the same with `--speed fast` (keyframes first, no deblocking filter, reduced-size
 #                   decoding where the codec has it)
 # Targets (printed next to each vidsplit row): default >= 0.9x ffmpeg, --speed fast >= 2x ffmpeg, peak RSS < 300 MB.
 # Then a memory table: vidsplit scan on one low-resolution stream (256x144) of 2 lengths, 8x apart: peak RSS must
@@ -101,7 +103,7 @@ make_input() {
   mv "$file.tmp" "$file"
 }
 
-LONG="$INPUTS/long_1080p_${LONG_SECONDS}s.mp4"
+LONG="$INPUTS/long_1080p_${LONG_SECONDS}s_gop2s.mp4"
 seg="$(awk -v t="$LONG_SECONDS" 'BEGIN { print t / 4 }')"
 # Four different sources concatenated = three hard cuts. Cheap sources are rendered small and upscaled
 # (mandelbrot at 1080p would take longer to render than everything else together); temporal noise adds the
@@ -116,7 +118,7 @@ make_input "$LONG" "1080p30 H.264, ${LONG_SECONDS} s" \
                    [2]scale=1920:1080:flags=neighbor,setsar=1[c];
                    [3]noise=alls=6:allf=t,setsar=1[d];
                    [a][b][c][d]concat=n=4:v=1:a=0,format=yuv420p[v]" \
-  -map "[v]" -c:v libx264 -preset veryfast -crf 23
+  -map "[v]" -c:v libx264 -preset veryfast -crf 23 -g 60
 
 UHD="$INPUTS/uhd_hevc_${UHD_SECONDS}s.mp4"
 half="$(awk -v t="$UHD_SECONDS" 'BEGIN { print t / 2 }')"

@@ -60,6 +60,9 @@
 # mpeg4_cut.mkv         512x288 MPEG-4 part 2 with B-frames (a codec that decodes at reduced size), 25 fps,
 #                       40 frames: 0-19 testsrc2, 20-39 SMPTE HD bars; one hard cut: 20 @ 0.80, on a B-frame
 #                       (scene-change I-frames off; I-frames at 0, 12, 24, 36)
+# mpeg4_aba.mkv         320x180 MPEG-4 part 2 with B-frames, 25 fps, 60 frames: 0-14 SMPTE HD bars, 15-29
+#                       testsrc2, 30-59 the bars again; hard cuts at 15 and 30, keyframes only at 0 and 48: the
+#                       keyframes on both sides of the cuts show the same picture
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -268,7 +271,7 @@ $(shot "[pa]null" 0 45)[c0];$(shot "$(look_mandel_spiral $S)" 0 50)[c1];$(shot "
 # ---------------------------------------------------------------------------------------------------------
 make_fixtures() {
   rm -rf "$TD/bad"
-  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv"
+  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv"
   mkdir -p "$TD/bad"
 
   : >"$TD/bad/empty.mp4"
@@ -313,6 +316,14 @@ make_fixtures() {
     "$(shot "$(look_testsrc2 512x288)" 0 20)" "$(shot "$(look_hdbars 512x288)" 0 20)")[out0]" \
     -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -sc_threshold 1000000000 -threads 1 -an "$TD/mpeg4_cut.tmp.mkv"
   mv -f "$TD/mpeg4_cut.tmp.mkv" "$TD/mpeg4_cut.mkv"
+
+  # mpeg4_aba.mkv: the --speed keyframes case of a cut away and back between two alike keyframes.
+  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
+    "$(shot "$(look_hdbars 320x180)" 0 15)" "$(shot "$(look_testsrc2 320x180)" 0 15)" \
+    "$(shot "$(look_hdbars 320x180)" 0 30)")[out0]" \
+    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -g 48 -sc_threshold 1000000000 -threads 1 -an \
+    "$TD/mpeg4_aba.tmp.mkv"
+  mv -f "$TD/mpeg4_aba.tmp.mkv" "$TD/mpeg4_aba.mkv"
 }
 
 verify() {
@@ -324,7 +335,7 @@ verify() {
       grep -o 'pts_time:[0-9.]*' | cut -d: -f2 | tr '\n' ' ' || true)
     printf '%-28s frames=%-4s scene>0.3 at t=%-16s md5=%s\n' "${f#"$ROOT"/}" "$n" "${cuts:--}" \
       "$(md5sum <"$f" | cut -c1-32)"
-  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv")
+  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv")
 }
 
 # ---------------------------------------------------------------------------------------------------------

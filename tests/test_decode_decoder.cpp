@@ -161,6 +161,39 @@ TEST_CASE("vidsplit::VideoDecoder reference_frames_only") {
   CHECK(coarse.content_hash() == full.content_hash());
 }
 
+TEST_CASE("vidsplit::VideoDecoder keyframes_only") {
+  // MPEG-4 with B-frames and a keyframe every 12 frames: 0, 12, 24, 36 of 40.
+  const std::string path = test::data("mpeg4_cut.mkv").string();
+  const std::vector<AnalysisFrame> all = decode_all(path);
+  REQUIRE(all.size() == 40);
+  DecoderOptions o;
+  o.keyframes_only = true;
+  o.reference_frames_only = true;  // keyframes_only takes precedence
+  VideoDecoder full(path, DecoderOptions{}), coarse(path, o);
+  AnalysisFrame f;
+  while (full.next(f)) {
+  }
+  std::vector<int64_t> indices;
+  while (coarse.next(f)) {
+    REQUIRE(f.index < 40);
+    const AnalysisFrame& same = all[static_cast<size_t>(f.index)];
+    CHECK(f.intra);
+    CHECK(f.pts == same.pts);
+    CHECK(cv::norm(f.bgr, same.bgr, cv::NORM_INF) == 0);
+    indices.push_back(f.index);
+  }
+  CHECK(indices == std::vector<int64_t>{0, 12, 24, 36});
+  REQUIRE(coarse.frame_times().size() == 40);
+  for (int64_t i = 0; i <= 40; ++i) CHECK(coarse.frame_times().pts(i) == full.frame_times().pts(i));
+  CHECK(coarse.content_hash() == full.content_hash());
+  // Seeking back ends keyframes-only decoding: every frame from the keyframe at or before the time.
+  coarse.seek(all[13].pts);
+  std::vector<int64_t> after_seek;
+  while (coarse.next(f)) after_seek.push_back(f.pts);
+  CHECK(after_seek.size() == 40 - 12);
+  CHECK(after_seek.front() == all[12].pts);
+}
+
 TEST_CASE("vidsplit::VideoDecoder reduced_resolution") {
   // MPEG-4 part 2 decodes at half size here (512x288 -> 256x144, still twice the 64x64 analysis frame).
   const std::string path = test::data("mpeg4_cut.mkv").string();

@@ -156,3 +156,66 @@ TEST_CASE("shots: every --speed finds the MPEG-4 cut on its exact frame (coarse 
       CHECK(s.shots[1].start_sec == doctest::Approx(0.8));
     }
 }
+
+TEST_CASE("shots: --speed keyframes decodes in full only the stretches between keyframes that differ") {
+  // MPEG-4 with a keyframe every 12 frames (0, 12, 24, 36) and the cut on frame 20, no keyframe there. The
+  // stretch 12-24 spans the cut and is decoded in full. 0-12 (a test pattern whose moving parts are small) and
+  // 24-36 (still colour bars) are not: only their keyframes are decoded.
+  const std::string path = test::data("mpeg4_cut.mkv").string();
+  const VideoScan normal = scan_video({path, path, ""}, ScanOptions{});
+  for (const bool lowres : {false, true}) {
+    CAPTURE(lowres);
+    ScanOptions o;
+    o.keyframes_first = true;
+    o.decoder.reduced_resolution = lowres;
+    const VideoScan s = scan_video({path, path, ""}, o);
+    REQUIRE_MESSAGE(s.ok(), s.error);
+    CHECK(s.frames == 40);
+    CHECK(normal.decoded_frames == 40);
+    // 1-11 and 25-35 are skipped; the last stretch (36-39) has no keyframe after it to compare with.
+    CHECK(s.decoded_frames == 40 - 2 * 11);
+    REQUIRE(s.shots.size() == 2);
+    CHECK(s.shots[1].start_frame == 20);
+    CHECK(s.shots[1].start_sec == doctest::Approx(0.8));
+    CHECK(s.times.end_pts() == normal.times.end_pts());
+    CHECK(s.content_hash == normal.content_hash);
+    // The skipped stretch's keyframes stand in for its frames in the clip signature.
+    CHECK(s.shots[1].signature.keyframe_hashes.size() == normal.shots[1].signature.keyframe_hashes.size());
+  }
+}
+
+TEST_CASE("shots: --speed keyframes decodes a stretch whose frames cost what new pictures cost") {
+  // Keyframes at 0 and 48 both show the colour bars; the test pattern is cut in at 15 and out at 30 with no
+  // keyframe at either cut. The two keyframes alone would skip 1-47; the P-frames that start each shot cost
+  // the encoder far more than the others, which marks the stretch for a full decode.
+  const std::string path = test::data("mpeg4_aba.mkv").string();
+  ScanOptions o;
+  o.keyframes_first = true;
+  for (const VideoScan& s : {scan_video({path, path, ""}, ScanOptions{}), scan_video({path, path, ""}, o)}) {
+    REQUIRE_MESSAGE(s.ok(), s.error);
+    CHECK(s.frames == 60);
+    CHECK(s.decoded_frames == 60);
+    REQUIRE(s.shots.size() == 3);
+    CHECK(s.shots[1].start_frame == 15);
+    CHECK(s.shots[2].start_frame == 30);
+  }
+}
+
+TEST_CASE("shots: --speed keyframes finds the same shots as a full decode on the samples") {
+  // H.264 from libx264: keyframes where scenes start, so every stretch spans a scene and is decoded in full
+  // but the last; the shots must be exactly those of a full decode.
+  ScanOptions o;
+  o.keyframes_first = true;
+  for (const std::string name : {"jump/jump_cuts3.mp4", "wave/wave_cuts4.mp4", "run/run_aba.mp4"}) {
+    CAPTURE(name);
+    const VideoScan fast = scan_video({name, test::sample(name), ""}, o);
+    const VideoScan full = scan_video({name, test::sample(name), ""}, ScanOptions{});
+    REQUIRE_MESSAGE(fast.ok(), fast.error);
+    CHECK(fast.frames == full.frames);
+    REQUIRE(fast.shots.size() == full.shots.size());
+    for (size_t i = 0; i < full.shots.size(); ++i) {
+      CHECK(fast.shots[i].start_frame == full.shots[i].start_frame);
+      CHECK(fast.shots[i].kind == full.shots[i].kind);
+    }
+  }
+}

@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace vidsplit {
 
@@ -24,6 +25,10 @@ struct DecoderOptions {
   // of a full decode; next() then returns frames with gaps in their indices. Needs packet timestamps;
   // streams without them (raw H.264, AVI with B-frames) are decoded whole.
   bool reference_frames_only = false;
+  // Decode only keyframes (the packets the container marks as random-access points), counting and timing
+  // every other frame from its packet as reference_frames_only does. The coarse pass of a keyframe-first scan
+  // (ScanOptions::keyframes_first). Takes precedence over reference_frames_only.
+  bool keyframes_only = false;
   // Let codecs that can (MPEG-1/2/4 part 2, MJPEG, DV...; not H.264, HEVC, VP9 or AV1) decode at 1/2, 1/4 or
   // 1/8 size, as long as the picture stays at least twice the analysis size. Ignored with display_size.
   bool reduced_resolution = false;
@@ -31,6 +36,13 @@ struct DecoderOptions {
   // (VideoInfo::display_width x display_height, after rotation) instead of the analysis square.
   bool display_size = false;
   const std::atomic<bool>* stop = nullptr;  // polled between packets; set it to abandon decoding
+};
+
+// A video packet as read from the file: what a keyframes-only decode knows of the frames it skips.
+struct PacketSize {
+  int64_t pts = 0;  // presentation time, in VideoInfo::time_base
+  int64_t bytes = 0;
+  bool key = false;
 };
 
 class VideoDecoder {
@@ -52,7 +64,7 @@ class VideoDecoder {
   bool next(AnalysisFrame& out);
 
   // Goes back to the keyframe at or before presentation time `pts` (in VideoInfo::time_base): next() then
-  // returns the frames from there, every one of them: reference_frames_only ends, as skipped frames can only
+  // returns the frames from there, every one of them: reference_frames_only and keyframes_only end, as skipped frames can only
   // be counted from the start. Frame indices and frame_times() no longer follow the video after a seek; use
   // AnalysisFrame::pts. Throws Error when the file cannot seek.
   void seek(int64_t pts);
@@ -64,6 +76,10 @@ class VideoDecoder {
   uint64_t content_hash() const;
   // Packets the decoder rejected as corrupt; the stream went on after each.
   int64_t corrupt_packets() const;
+  // keyframes_only: the sizes of the video packets read so far that show before presentation time `pts`,
+  // each returned once (then forgotten). An encoder spends on a frame what it cannot predict: a frame far
+  // larger than its neighbours is a new picture (a cut) even when no keyframe marks it.
+  std::vector<PacketSize> take_packets_before(int64_t pts);
 
  private:
   struct Impl;

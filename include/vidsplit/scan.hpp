@@ -38,6 +38,10 @@ struct ScanOptions {
   std::string detector = "auto";
   DetectorOptions detection;
   int keyframes_per_clip = 8;
+  // Keyframe first, coarse to fine (--speed keyframes, fast): decode the keyframes, then in full only the
+  // stretches between two keyframes that differ; the others are analysed as blends of their two keyframes.
+  // Frame numbers and times stay exact. decoder.reference_frames_only is ignored.
+  bool keyframes_first = false;
   int threads = 0;  // total worker budget; 0 = all cores
   // Reuses and fills this cache (not owned; null = no cache).
   const class ScanCache* cache = nullptr;
@@ -51,7 +55,10 @@ struct VideoScan {
   std::string label;
   std::string error;  // one-line reason; non-empty means the video failed and has no shots
   uint64_t content_hash = 0;
-  int64_t frames = 0;  // decoded frames
+  int64_t frames = 0;  // the video's frames (those a --speed skips are counted from their packets)
+  // Frames that went through the decoder and the detector: all of them, fewer with a --speed that skips
+  // frames. Known after a scan only (not stored in scan.jsonl or the cache; 0 for a cached scan).
+  int64_t decoded_frames = 0;
   int64_t corrupt_packets = 0;
   VideoInfo info;
   FrameTimes times;

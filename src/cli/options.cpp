@@ -20,13 +20,14 @@ namespace {
 // --speed: the decoding shortcuts each name takes (README "Performance" has each one's speed and accuracy).
 struct Speed {
   const char* name;
-  bool skip_deblock, reference_frames_only, reduced_resolution;
+  bool skip_deblock, reference_frames_only, reduced_resolution, keyframes_first;
 };
-constexpr Speed kSpeeds[] = {{"normal", false, false, false},
-                             {"no-deblock", true, false, false},
-                             {"ref-frames", false, true, false},
-                             {"lowres", false, false, true},
-                             {"fast", true, true, true}};
+constexpr Speed kSpeeds[] = {{"normal", false, false, false, false},
+                             {"no-deblock", true, false, false, false},
+                             {"ref-frames", false, true, false, false},
+                             {"lowres", false, false, true, false},
+                             {"keyframes", false, false, false, true},
+                             {"fast", true, false, true, true}};
 }  // namespace
 
 std::atomic<bool>& stop_flag() {
@@ -120,7 +121,9 @@ po::options_description scan_options(ScanCli& s) {
        "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut found on a P- or "
        "B-frame is put on its exact frame by decoding that stretch in full, one found on an I-frame is "
        "trusted). lowres: codecs that can (MPEG-2/4, "
-       "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. fast: all three")
+       "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. keyframes: decode the keyframes first, then in "
+       "full only the stretches between two keyframes that differ; the others count as unchanged (a cut away "
+       "and back between two alike keyframes is missed). fast: keyframes + no-deblock + lowres")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
@@ -247,10 +250,12 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.decoder.max_seconds = s.max_seconds;
   const Speed* speed = std::find_if(std::begin(kSpeeds), std::end(kSpeeds), [&](const Speed& k) { return k.name == s.speed; });
   if (speed == std::end(kSpeeds))
-    throw ConfigError(fmt::format("--speed must be normal, no-deblock, ref-frames, lowres or fast, not '{}'", s.speed));
+    throw ConfigError(
+        fmt::format("--speed must be normal, no-deblock, ref-frames, lowres, keyframes or fast, not '{}'", s.speed));
   o.decoder.skip_deblock = speed->skip_deblock;
   o.decoder.reference_frames_only = speed->reference_frames_only;
   o.decoder.reduced_resolution = speed->reduced_resolution;
+  o.keyframes_first = speed->keyframes_first;
   if (!(s.max_seconds >= 0)) throw ConfigError("--max-seconds-per-video must be >= 0");
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
@@ -263,10 +268,11 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
 }
 
 namespace {
-std::string speed_name(const DecoderOptions& d) {
+std::string speed_name(const ScanOptions& o) {
+  const DecoderOptions& d = o.decoder;
   for (const Speed& k : kSpeeds)
     if (k.skip_deblock == d.skip_deblock && k.reference_frames_only == d.reference_frames_only &&
-        k.reduced_resolution == d.reduced_resolution)
+        k.reduced_resolution == d.reduced_resolution && k.keyframes_first == o.keyframes_first)
       return k.name;
   return "custom";
 }
@@ -288,7 +294,7 @@ json scan_parameters(const ScanOptions& o) {
           {"dissolve_max_residual", o.detection.dissolve_max_residual},
           {"histogram_threshold", o.detection.histogram_threshold},
           {"analysis_size", o.decoder.analysis_size},
-          {"speed", speed_name(o.decoder)},
+          {"speed", speed_name(o)},
           {"keyframes_per_clip", o.keyframes_per_clip}};
 }
 
@@ -370,6 +376,16 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
     if (options.cache)
       fmt::print("vidsplit: {} of {} videos from the cache in {}, {} decoded\n", last.videos_cached,
                  inputs.size(), options.cache->dir(), inputs.size() - last.videos_cached);
+    // How much a --speed that skips frames skipped, over the videos decoded now (cached scans count none).
+    int64_t frames = 0, decoded = 0;
+    for (const VideoScan& s : scans)
+      if (s.ok() && s.decoded_frames > 0) {
+        frames += s.frames;
+        decoded += s.decoded_frames;
+      }
+    if (!c.quiet && decoded < frames)
+      fmt::print("vidsplit: analysed {} of {} frames ({:.0f} %), the rest skipped by --speed\n", decoded, frames,
+                 100.0 * static_cast<double>(decoded) / static_cast<double>(frames));
     return scans;
   } catch (const Interrupted&) {
     note();

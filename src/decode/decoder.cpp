@@ -122,6 +122,7 @@ struct VideoDecoder::Impl {
   UniqueFormatContext format;
   UniqueCodecContext codec;
   UniquePacket packet{av_packet_alloc()};
+  UniquePacket held{av_packet_alloc()};  // keyframes_only: the last keyframe read, not yet sent
   UniqueFrame frame{av_frame_alloc()};
   UniqueSwsContext sws;
   BoxScaler box;
@@ -135,8 +136,10 @@ struct VideoDecoder::Impl {
   int64_t next_index = 0;
   int64_t last_pts = AV_NOPTS_VALUE;
   int64_t last_duration = 0;
-  bool skipping = false;  // reference_frames_only is in effect
+  bool skipping = false;   // reference_frames_only or keyframes_only is in effect
+  bool keys_only = false;  // keyframes_only is in effect
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> unseen;  // packet times not yet counted
+  std::vector<PacketSize> sizes;  // keyframes_only: packets not yet taken by take_packets_before
   cv::Mat upright;  // scaled but not yet rotated; only used when rotation != 0
   // The colour parameters the current sws context was set up for.
   int sws_width = 0, sws_height = 0, sws_format = -1, sws_range = -1, sws_space = -1;
@@ -186,7 +189,7 @@ struct VideoDecoder::Impl {
   }
 
   void open(bool from_memory) {
-    if (!packet || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
+    if (!packet || !held || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
     open_input(from_memory);
     if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0) fail("cannot read stream info", r);
 
@@ -228,8 +231,10 @@ struct VideoDecoder::Impl {
         ++level;
       codec->lowres = level;
     }
-    skipping = options.reference_frames_only && !(format->iformat->flags & AVFMT_NOTIMESTAMPS);
-    if (skipping) codec->skip_frame = AVDISCARD_NONREF;
+    skipping = (options.reference_frames_only || options.keyframes_only) &&
+               !(format->iformat->flags & AVFMT_NOTIMESTAMPS);
+    keys_only = skipping && options.keyframes_only;
+    if (skipping && !keys_only) codec->skip_frame = AVDISCARD_NONREF;
     if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0) fail("cannot open decoder", r);
 
     info.codec = decoder->name;
@@ -307,7 +312,26 @@ struct VideoDecoder::Impl {
 
   void stop_skipping() {
     skipping = false;
+    keys_only = false;
     codec->skip_frame = AVDISCARD_DEFAULT;
+  }
+
+  void send(const AVPacket* p) {
+    const int sent = avcodec_send_packet(codec.get(), p);
+    if (sent == AVERROR_INVALIDDATA) {
+      ++corrupt;
+    } else if (sent < 0) {
+      fail(fmt::format("decoding failed after {} frames", next_index), sent);
+    }
+  }
+
+  // keyframes_only: a keyframe is sent only once the next one (or the end) is read. Frames shown before a
+  // keyframe can follow it in the file (open GOPs, B-frames before a scene-change I-frame); their packet
+  // times must be counted before the keyframe comes out, or the frame numbers after it would be wrong.
+  void send_held() {
+    if (!held->data && !held->side_data_elems) return;
+    send(held.get());
+    av_packet_unref(held.get());
   }
 
   int64_t fallback_step() const {
@@ -403,6 +427,7 @@ struct VideoDecoder::Impl {
       const int read = av_read_frame(format.get(), packet.get());
       PacketUnref unref(packet.get());
       if (read == AVERROR_EOF || (read < 0 && avio_feof(format->pb))) {
+        send_held();
         // Enter draining mode: the decoder then returns its buffered (reordered) frames, then EOF.
         avcodec_send_packet(codec.get(), nullptr);
         continue;
@@ -411,12 +436,22 @@ struct VideoDecoder::Impl {
       if (packet->stream_index != stream_index) continue;
       hasher.update(packet->data, static_cast<size_t>(packet->size));
       if (skipping) remember_packet_time();
-      const int sent = avcodec_send_packet(codec.get(), packet.get());
-      if (sent == AVERROR_INVALIDDATA) {
-        ++corrupt;
-      } else if (sent < 0) {
-        fail(fmt::format("decoding failed after {} frames", next_index), sent);
+      if (keys_only) {
+        // Bounded like `unseen`: a caller that never takes them loses the oldest.
+        if (sizes.size() >= kMaxUnseenPackets) sizes.erase(sizes.begin(), sizes.begin() + kMaxUnseenPackets / 2);
+        sizes.push_back({packet->pts, packet->size, (packet->flags & AV_PKT_FLAG_KEY) != 0});
+        if (!(packet->flags & AV_PKT_FLAG_KEY)) continue;
+        send_held();
+        av_packet_move_ref(held.get(), packet.get());
+        continue;
       }
+      if (held->data || held->side_data_elems) {
+        // keyframes_only ended on a packet without a time. One packet goes in per request; this one is next.
+        send_held();
+        av_packet_move_ref(held.get(), packet.get());
+        continue;
+      }
+      send(packet.get());
     }
   }
 };
@@ -440,6 +475,7 @@ void VideoDecoder::seek(int64_t pts) {
   if (int r = av_seek_frame(d.format.get(), d.stream_index, pts, AVSEEK_FLAG_BACKWARD); r < 0) d.fail("cannot seek", r);
   avcodec_flush_buffers(d.codec.get());
   d.stop_skipping();
+  av_packet_unref(d.held.get());
   d.unseen = {};
   d.finished = false;
 }
@@ -449,5 +485,16 @@ bool VideoDecoder::next(AnalysisFrame& out) { return impl_->next(out); }
 const FrameTimes& VideoDecoder::frame_times() const { return impl_->times; }
 uint64_t VideoDecoder::content_hash() const { return impl_->hasher.digest(); }
 int64_t VideoDecoder::corrupt_packets() const { return impl_->corrupt; }
+
+std::vector<PacketSize> VideoDecoder::take_packets_before(int64_t pts) {
+  auto& sizes = impl_->sizes;
+  std::vector<PacketSize> taken;
+  std::erase_if(sizes, [&](const PacketSize& p) {
+    if (p.pts >= pts) return false;
+    taken.push_back(p);
+    return true;
+  });
+  return taken;
+}
 
 }  // namespace vidsplit

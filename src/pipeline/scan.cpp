@@ -57,11 +57,16 @@ class AnalysedFrames {
   std::vector<bool> intra_;
 };
 
+// Mean absolute change of two frames' 16x16 luma thumbnails (0-255).
+double thumb_change(const FrameSignature& a, const FrameSignature& b) {
+  double sum = 0;
+  for (size_t i = 0; i < a.thumb.size(); ++i) sum += std::abs(int{a.thumb[i]} - int{b.thumb[i]});
+  return sum / static_cast<double>(a.thumb.size());
+}
+
 // How much the picture changes from one frame to the next: colour histogram plus thumbnail difference.
 double picture_change(const FrameSignature& a, const FrameSignature& b) {
-  double thumbs = 0;
-  for (size_t i = 0; i < a.thumb.size(); ++i) thumbs += std::abs(int{a.thumb[i]} - int{b.thumb[i]});
-  return histogram_distance(a.hist, b.hist) + thumbs / (255.0 * static_cast<double>(a.thumb.size()));
+  return histogram_distance(a.hist, b.hist) + thumb_change(a, b) / 255.0;
 }
 
 // Coarse to fine, for --speed ref-frames: a cut found at analysed frame c, whose previous analysed frame p is not
@@ -106,77 +111,284 @@ void refine_cuts(VideoScan& scan, VideoDecoder& decoder, const AnalysedFrames& a
   }
 }
 
-// The per-video loop: decode -> signatures -> detector -> shot list. Frames whose shot is not decided yet
-// (a fade detector still looking back) wait in `waiting`, which the detector's settled_before() bounds.
-void scan_frames(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& options,
-                 const std::function<void(int64_t)>& on_frames) {
-  scan.info = decoder.info();
-  auto detector = make_detector(options.detector, options.detection);
-  SignatureExtractor extractor;
-  ShotListBuilder shots(options.keyframes_per_clip);
-  AnalysisFrame frame;
-  FrameFeatures features;
-  AnalysedFrames analysed;
-  std::vector<Boundary> boundaries;
-  std::deque<std::pair<int64_t, FrameSignature>> waiting;
+// Everything after decoding, for one video: signatures -> detector -> shot list, one analysed frame at a time
+// in presentation order (every frame of the video, or a subset when the decoder skips some). Frames whose shot
+// is not decided yet (a fade detector still looking back) wait in `waiting_`, which the detector's
+// settled_before() bounds.
+class FrameAnalyser {
+ public:
+  FrameAnalyser(const ScanOptions& options, const std::function<void(int64_t)>& on_frames)
+      : options_(options),
+        on_frames_(on_frames),
+        detector_(make_detector(options.detector, options.detection)),
+        shots_(options.keyframes_per_clip) {}
 
-  auto settle = [&](int64_t before) {
-    for (Boundary b : boundaries) {
-      b.start = analysed.video_frame(b.start);
-      b.end = analysed.video_frame(b.end);
-      shots.add_boundary(b);
-    }
-    boundaries.clear();
-    const int64_t video_before = analysed.video_frame(before);
-    while (!waiting.empty() && waiting.front().first < video_before) {
-      shots.add_frame(waiting.front().first, waiting.front().second);
-      waiting.pop_front();
-    }
-  };
+  // A decoded frame; frame.index is its number in the video. Returns its features (valid until the next call).
+  const FrameFeatures& add(const AnalysisFrame& frame) {
+    extractor_.compute(frame, features_);
+    add(frame.index, frame.intra, features_, features_.signature);
+    return features_;
+  }
 
-  int64_t unreported = 0, last_frame = -1;  // progress counts video frames, skipped ones included
-  while (decoder.next(frame)) {
-    const int64_t video_frame = frame.index;
-    unreported += video_frame - last_frame;
-    last_frame = video_frame;
-    frame.index = analysed.add(video_frame, frame.intra);
-    extractor.compute(frame, features);
-    detector->process(features, boundaries);
+  // A frame whose features are known (features.index is set here): `keep` is what the shot list keeps of it.
+  void add(int64_t video_frame, bool intra, FrameFeatures& features, const FrameSignature& keep) {
+    unreported_ += video_frame - last_frame_;
+    last_frame_ = video_frame;
+    ++added_;
+    features.index = analysed_.add(video_frame, intra);
+    detector_->process(features, boundaries_);
     features.index = video_frame;
-    if (options.on_frame) options.on_frame(features, *detector);
-    waiting.emplace_back(video_frame, features.signature);
-    settle(detector->settled_before());
-    if (unreported >= 64) {
-      on_frames(unreported);
-      unreported = 0;
+    if (options_.on_frame) options_.on_frame(features, *detector_);
+    waiting_.emplace_back(video_frame, keep);
+    settle(detector_->settled_before());
+    if (unreported_ >= 64) {
+      on_frames_(unreported_);
+      unreported_ = 0;
     }
   }
-  on_frames(unreported + decoder.frame_times().size() - 1 - last_frame);
-  detector->flush(boundaries);
-  settle(INT64_MAX);
 
+  int64_t last_frame() const { return last_frame_; }
+  int64_t frames_added() const { return added_; }
+  const AnalysedFrames& analysed() const { return analysed_; }
+
+  // The shot list, once every frame was added; `times` counts the video's frames.
+  std::vector<Shot> finish(const FrameTimes& times) {
+    on_frames_(unreported_ + times.size() - 1 - last_frame_);
+    detector_->flush(boundaries_);
+    settle(INT64_MAX);
+    return shots_.finish(times);
+  }
+
+ private:
+  void settle(int64_t before) {
+    for (Boundary b : boundaries_) {
+      b.start = analysed_.video_frame(b.start);
+      b.end = analysed_.video_frame(b.end);
+      shots_.add_boundary(b);
+    }
+    boundaries_.clear();
+    const int64_t video_before = analysed_.video_frame(before);
+    while (!waiting_.empty() && waiting_.front().first < video_before) {
+      shots_.add_frame(waiting_.front().first, waiting_.front().second);
+      waiting_.pop_front();
+    }
+  }
+
+  const ScanOptions& options_;
+  const std::function<void(int64_t)>& on_frames_;
+  std::unique_ptr<ShotDetector> detector_;
+  SignatureExtractor extractor_;
+  ShotListBuilder shots_;
+  FrameFeatures features_;
+  AnalysedFrames analysed_;
+  std::vector<Boundary> boundaries_;
+  std::deque<std::pair<int64_t, FrameSignature>> waiting_;
+  int64_t unreported_ = 0, last_frame_ = -1;  // progress counts video frames, skipped ones included
+  int64_t added_ = 0;
+};
+
+void finish_scan(VideoScan& scan, const VideoDecoder& decoder, FrameAnalyser& analyser) {
   scan.frames = decoder.frame_times().size();
   // Frames skipped by --speed ref-frames are counted from their packets: a stream none of whose frames
   // decoded has packets but no pictures, so what counts here is that one frame was analysed.
-  if (last_frame < 0) throw Error("no decodable video frames");
+  if (analyser.last_frame() < 0) throw Error("no decodable video frames");
   scan.times = decoder.frame_times();
   scan.content_hash = decoder.content_hash();
+  scan.shots = analyser.finish(scan.times);
+  scan.decoded_frames = analyser.frames_added();
+}
+
+// The plain scan: every frame the decoder gives (all of them, or the reference frames for --speed ref-frames).
+void scan_in_order(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& options,
+                   const std::function<void(int64_t)>& on_frames) {
+  scan.info = decoder.info();
+  FrameAnalyser analyser(options, on_frames);
+  AnalysisFrame frame;
+  while (decoder.next(frame)) analyser.add(frame);
+  finish_scan(scan, decoder, analyser);
   scan.corrupt_packets = decoder.corrupt_packets();
-  scan.shots = shots.finish(scan.times);
-  if (options.decoder.reference_frames_only) refine_cuts(scan, decoder, analysed);
+  if (options.decoder.reference_frames_only) refine_cuts(scan, decoder, analyser.analysed());
+}
+
+// --speed keyframes and fast: keyframe first, coarse to fine. A coarse decoder decodes only the keyframes
+// (H.264 at common GOP lengths: 1 frame in 30 to 250) and counts every other frame from its packet. The stretch
+// between two keyframes is then decoded in full, by a second decoder that seeks to it, only when the two
+// keyframes differ enough for a boundary to lie between them. Otherwise its frames are analysed as blends of
+// the two keyframes, which change too little from frame to frame for any detector to fire. A cut away and
+// back within one stretch is missed, as by any sampling; a missed cut only merges two clips.
+
+// Whether one frame between two keyframes cost its encoder far more than the others did: where the picture
+// changes, a frame is coded mostly from scratch (a cut, a flash). Compared with the frames around it rather than
+// with the keyframes, because in fast motion every frame is expensive; against the 90th percentile, because
+// with B-frames a regular P-frame costs several times a B-frame.
+bool has_costly_frame(std::vector<PacketSize> inside, int64_t key_bytes) {
+  constexpr double kSpike = 2.5;  // times the 90th percentile
+  if (inside.size() < 4) return false;
+  std::sort(inside.begin(), inside.end(), [](const PacketSize& x, const PacketSize& y) { return x.bytes < y.bytes; });
+  const int64_t largest = inside.back().bytes;
+  const int64_t typical = inside[(inside.size() - 1) * 9 / 10].bytes;
+  return static_cast<double>(largest) > kSpike * static_cast<double>(typical) && 4 * largest >= key_bytes;
+}
+
+// Whether the stretch between two keyframes can be left undecoded: the keyframes look alike (no boundary
+// could end up between them), and no frame inside cost its encoder what a new picture would.
+//  - The pictures: the same palette (a cut changes a histogram by 0.35 or more) and the same 16x16 thumbnail
+//    within 8 of 255: half of the 18 that a gradual transition's two ends must differ by, so the blends that
+//    stand in for the stretch can never look like one. A flat keyframe (black, blank) could be the middle of a
+//    fade out and in: decoded.
+//  - The packets (has_costly_frame): a cut away and back, a flash. x264 starts scenes with keyframes; encoders
+//    told not to (fixed GOPs for streaming) still pay for each cut in bytes.
+bool skippable(const FrameSignature& a, const FrameSignature& b, const std::vector<PacketSize>& inside,
+               int64_t key_bytes) {
+  constexpr float kMinDetail = 2.0f;
+  constexpr float kMaxHistogramChange = 0.1f;
+  constexpr double kMaxThumbChange = 8.0;
+  if (a.detail < kMinDetail || b.detail < kMinDetail) return false;
+  if (histogram_distance(a.hist, b.hist) > kMaxHistogramChange || thumb_change(a, b) > kMaxThumbChange) return false;
+  return !has_costly_frame(inside, key_bytes);
+}
+
+// The frame a share t (0..1) of the way from keyframe a to keyframe b: smooth quantities are interpolated, the
+// pHashes and the edge map (which do not blend) are the nearer keyframe's.
+void blend(const FrameFeatures& a, const FrameFeatures& b, double t, FrameFeatures& out) {
+  const FrameFeatures& nearer = t < 0.5 ? a : b;
+  const auto mix = [t](double x, double y) { return x + (y - x) * t; };
+  cv::addWeighted(a.hsv, 1 - t, b.hsv, t, 0, out.hsv);
+  out.edges = nearer.edges;
+  out.seconds = mix(a.seconds, b.seconds);
+  FrameSignature& s = out.signature;
+  s = nearer.signature;
+  s.mean_luma = static_cast<float>(mix(a.signature.mean_luma, b.signature.mean_luma));
+  s.detail = static_cast<float>(mix(a.signature.detail, b.signature.detail));
+  for (size_t i = 0; i < s.hist.size(); ++i) s.hist[i] = static_cast<float>(mix(a.signature.hist[i], b.signature.hist[i]));
+  for (size_t i = 0; i < s.thumb.size(); ++i)
+    s.thumb[i] = static_cast<uint8_t>(std::lround(mix(a.signature.thumb[i], b.signature.thumb[i])));
+}
+
+using DecoderFactory = std::function<std::unique_ptr<VideoDecoder>(const DecoderOptions&)>;
+
+// The fine decoder of a keyframe-first scan: decodes stretches in full, in increasing order, seeking over the
+// stretches in between. Opened on the first stretch that needs it.
+class StretchDecoder {
+ public:
+  static constexpr int64_t kStart = INT64_MIN;
+
+  StretchDecoder(const DecoderFactory& open, const DecoderOptions& options) : open_(open), options_(options) {
+    options_.keyframes_only = options_.reference_frames_only = false;
+  }
+
+  // Analyses every frame with from <= pts < to, numbered first, first + 1, ... below `limit`. Returns how many.
+  int64_t decode(int64_t from, int64_t to, int64_t first, int64_t limit, FrameAnalyser& analyser) {
+    const bool fresh = !decoder_;
+    if (fresh) decoder_ = open_(options_);
+    const bool continues = has_pending_ && pending_.pts == from;
+    if (!continues && !(fresh && first == 0)) {
+      try {
+        decoder_->seek(from);
+        has_pending_ = false;
+      } catch (const Error&) {
+        // A file that cannot seek is read on to the stretch instead (only forwards is ever needed).
+      }
+    }
+    int64_t n = 0;
+    for (;;) {
+      if (!has_pending_ && !decoder_->next(pending_)) break;
+      has_pending_ = true;
+      if (pending_.pts >= to) break;  // the first frame after the stretch: the next stretch may start with it
+      has_pending_ = false;
+      if (pending_.pts < from || first + n >= limit) continue;  // before it, or more frames than counted
+      pending_.index = first + n++;
+      analyser.add(pending_);
+    }
+    return n;
+  }
+
+  int64_t corrupt_packets() const { return decoder_ ? decoder_->corrupt_packets() : 0; }
+
+ private:
+  const DecoderFactory& open_;
+  DecoderOptions options_;
+  std::unique_ptr<VideoDecoder> decoder_;
+  AnalysisFrame pending_;
+  bool has_pending_ = false;
+};
+
+void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const ScanOptions& options,
+                          const std::function<void(int64_t)>& on_frames) {
+  DecoderOptions coarse_options = options.decoder;
+  coarse_options.keyframes_only = true;
+  const auto coarse = open(coarse_options);
+  scan.info = coarse->info();
+  StretchDecoder fine(open, options.decoder);
+  FrameAnalyser analyser(options, on_frames);
+  SignatureExtractor extractor;
+  // The last two keyframes: their features, frame numbers and times.
+  FrameFeatures keys[2], blended;
+  int64_t index[2] = {0, 0}, pts[2] = {0, 0}, bytes[2] = {0, 0};
+  std::vector<PacketSize> packets;  // those read up to the newest keyframe
+  int current = 0;
+  bool any = false;
+  int64_t blends = 0;
+
+  // The frames from keyframe `a` up to keyframe `b`.
+  auto stretch = [&](int a, int b) {
+    const int64_t first = index[a], end = index[b];
+    std::erase_if(packets, [&](const PacketSize& p) { return p.key || p.pts <= pts[a]; });
+    if (end - first > 1 && !skippable(keys[a].signature, keys[b].signature, packets, std::min(bytes[a], bytes[b])) &&
+        fine.decode(pts[a], pts[b], first, end, analyser) > 0)
+      return;
+    analyser.add(first, true, keys[a], keys[a].signature);
+    for (int64_t i = first + 1; i < end; ++i) {
+      const double t = static_cast<double>(i - first) / static_cast<double>(end - first);
+      blend(keys[a], keys[b], t, blended);
+      analyser.add(i, false, blended, (t < 0.5 ? keys[a] : keys[b]).signature);
+      ++blends;
+    }
+  };
+
+  AnalysisFrame frame;
+  while (coarse->next(frame)) {
+    extractor.compute(frame, keys[current]);
+    index[current] = frame.index;
+    pts[current] = frame.pts;
+    packets = coarse->take_packets_before(frame.pts + 1);
+    const auto own = std::find_if(packets.begin(), packets.end(), [&](const PacketSize& p) { return p.pts == frame.pts; });
+    bytes[current] = own == packets.end() ? 0 : own->bytes;
+    if (any) {
+      stretch(1 - current, current);
+    } else if (frame.index > 0) {
+      fine.decode(StretchDecoder::kStart, frame.pts, 0, frame.index, analyser);  // frames before the first keyframe
+    }
+    any = true;
+    current = 1 - current;
+  }
+  // The last stretch has no keyframe after it to compare with: it is decoded in full, as is a whole video
+  // without decodable keyframes.
+  const int last = 1 - current;
+  if (!any) {
+    fine.decode(StretchDecoder::kStart, INT64_MAX, 0, INT64_MAX, analyser);
+  } else if (fine.decode(pts[last], INT64_MAX, index[last], INT64_MAX, analyser) == 0) {
+    analyser.add(index[last], true, keys[last], keys[last].signature);
+  }
+  finish_scan(scan, *coarse, analyser);
+  scan.decoded_frames -= blends;
+  scan.corrupt_packets = coarse->corrupt_packets() + fine.corrupt_packets();
 }
 
 // A bad video becomes scan.error; only configuration errors and interruption escape. `open` makes the
 // decoder (from the file, or from memory).
 VideoScan decode_one(const InputVideo& input, const ScanOptions& options,
-                     const std::function<void(int64_t)>& on_frames,
-                     const std::function<std::unique_ptr<VideoDecoder>()>& open) {
+                     const std::function<void(int64_t)>& on_frames, const DecoderFactory& open) {
   VideoScan scan;
   scan.video = input.video;
   scan.path = input.path;
   scan.label = input.label;
   try {
-    scan_frames(scan, *open(), options, on_frames);
+    if (options.keyframes_first) {
+      scan_keyframes_first(scan, open, options, on_frames);
+    } else {
+      scan_in_order(scan, *open(options.decoder), options, on_frames);
+    }
   } catch (const ConfigError&) {
     throw;
   } catch (const Interrupted&) {
@@ -193,9 +405,9 @@ VideoScan decode_one(const InputVideo& input, const ScanOptions& options,
 
 VideoScan decode_file(const InputVideo& input, const ScanOptions& options,
                       const std::function<void(int64_t)>& on_frames) {
-  return decode_one(input, options, on_frames, [&] {
+  return decode_one(input, options, on_frames, [&](const DecoderOptions& decoder) {
     check_file(input.path);
-    return std::make_unique<VideoDecoder>(input.path, options.decoder);
+    return std::make_unique<VideoDecoder>(input.path, decoder);
   });
 }
 
@@ -230,7 +442,7 @@ VideoScan scan_video(const InputVideo& input, const ScanOptions& options) {
 
 VideoScan scan_video_bytes(std::span<const uint8_t> bytes, const InputVideo& input, const ScanOptions& options) {
   return decode_one(input, options, [](int64_t) {},
-                    [&] { return std::make_unique<VideoDecoder>(bytes, options.decoder); });
+                    [&](const DecoderOptions& decoder) { return std::make_unique<VideoDecoder>(bytes, decoder); });
 }
 
 ThreadPlan plan_threads(int threads, size_t videos) {
