@@ -64,10 +64,11 @@ class VideoDecoder {
   bool next(AnalysisFrame& out);
 
   // Goes back to the keyframe at or before presentation time `pts` (in VideoInfo::time_base): next() then
-  // returns the frames from there, every one of them: reference_frames_only and keyframes_only end, as skipped frames can only
-  // be counted from the start. Frame indices and frame_times() no longer follow the video after a seek; use
+  // returns the frames from there. With every_frame, all of them: reference_frames_only and keyframes_only
+  // end. Without, reference_frames_only goes on skipping (keyframes_only always ends). Skipped frames can only
+  // be counted from the start, so frame indices and frame_times() no longer follow the video after a seek; use
   // AnalysisFrame::pts. Throws Error when the file cannot seek.
-  void seek(int64_t pts);
+  void seek(int64_t pts, bool every_frame = true);
 
   // Timestamps of every frame returned so far; complete (with the end time) once next() returned false.
   const FrameTimes& frame_times() const;

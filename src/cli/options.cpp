@@ -27,7 +27,7 @@ constexpr Speed kSpeeds[] = {{"normal", false, false, false, false},
                              {"ref-frames", false, true, false, false},
                              {"lowres", false, false, true, false},
                              {"keyframes", false, false, false, true},
-                             {"fast", true, false, true, true}};
+                             {"fast", true, true, true, true}};
 }  // namespace
 
 std::atomic<bool>& stop_flag() {
@@ -122,8 +122,9 @@ po::options_description scan_options(ScanCli& s) {
        "B-frame is put on its exact frame by decoding that stretch in full, one found on an I-frame is "
        "trusted). lowres: codecs that can (MPEG-2/4, "
        "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. keyframes: decode the keyframes first, then in "
-       "full only the stretches between two keyframes that differ; the others count as unchanged (a cut away "
-       "and back between two alike keyframes is missed). fast: keyframes + no-deblock + lowres")
+       "full only the stretches between two keyframes that differ or that hold a frame as costly as a new "
+       "picture; the others are analysed as blends of their keyframes (frame numbers and times stay exact; a cut "
+       "away and back between two alike keyframes, without a costly frame, is missed). fast: all four")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),

@@ -71,6 +71,7 @@ int pick_video_stream(AVFormatContext& fmt) {
 }
 
 constexpr size_t kMaxUnseenPackets = 4096;
+constexpr size_t kMaxPacketSizes = size_t{1} << 21;
 
 // The read position over an in-memory file, for a custom AVIOContext.
 struct MemoryReader {
@@ -138,7 +139,9 @@ struct VideoDecoder::Impl {
   int64_t last_duration = 0;
   bool skipping = false;   // reference_frames_only or keyframes_only is in effect
   bool keys_only = false;  // keyframes_only is in effect
-  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> unseen;  // packet times not yet counted
+  // (pts, duration) of packets not yet counted, earliest first: a skipped frame's duration times the end of a
+  // video whose last frame was skipped, as a decoded frame's would.
+  std::priority_queue<std::pair<int64_t, int64_t>, std::vector<std::pair<int64_t, int64_t>>, std::greater<>> unseen;
   std::vector<PacketSize> sizes;  // keyframes_only: packets not yet taken by take_packets_before
   cv::Mat upright;  // scaled but not yet rotated; only used when rotation != 0
   // The colour parameters the current sws context was set up for.
@@ -304,7 +307,7 @@ struct VideoDecoder::Impl {
       stop_skipping();
       return;
     }
-    unseen.push(packet->pts);
+    unseen.emplace(packet->pts, packet->duration);
     // A broken stream whose times jump back could leave times behind forever; the oldest then count as
     // skipped, which keeps this bounded.
     if (unseen.size() > kMaxUnseenPackets) count_oldest_unseen();
@@ -355,13 +358,13 @@ struct VideoDecoder::Impl {
   }
 
   void count_oldest_unseen() {
-    count(unseen.top(), 0);
+    count(unseen.top().first, unseen.top().second);
     unseen.pop();
   }
 
   // The skipped frames shown before presentation time `pts` (all of them at the end: INT64_MAX).
   void count_skipped_before(int64_t pts) {
-    while (!unseen.empty() && unseen.top() < pts) count_oldest_unseen();
+    while (!unseen.empty() && unseen.top().first < pts) count_oldest_unseen();
   }
 
   void emit(AnalysisFrame& out) {
@@ -370,7 +373,7 @@ struct VideoDecoder::Impl {
     // No timestamp at all (raw elementary streams): continue from the previous frame.
     if (pts == AV_NOPTS_VALUE) pts = last_pts == AV_NOPTS_VALUE ? 0 : last_pts + fallback_step();
     count_skipped_before(pts);
-    if (!unseen.empty() && unseen.top() == pts) unseen.pop();  // this frame's own packet
+    if (!unseen.empty() && unseen.top().first == pts) unseen.pop();  // this frame's own packet
     count(pts, frame_duration(*frame));
 
     out.index = next_index - 1;
@@ -437,8 +440,9 @@ struct VideoDecoder::Impl {
       hasher.update(packet->data, static_cast<size_t>(packet->size));
       if (skipping) remember_packet_time();
       if (keys_only) {
-        // Bounded like `unseen`: a caller that never takes them loses the oldest.
-        if (sizes.size() >= kMaxUnseenPackets) sizes.erase(sizes.begin(), sizes.begin() + kMaxUnseenPackets / 2);
+        // 24 bytes a packet, taken at every keyframe: only a huge stretch without one (19 hours at 30 fps)
+        // reaches the bound, and then loses its oldest.
+        if (sizes.size() >= kMaxPacketSizes) sizes.erase(sizes.begin(), sizes.begin() + kMaxPacketSizes / 2);
         sizes.push_back({packet->pts, packet->size, (packet->flags & AV_PKT_FLAG_KEY) != 0});
         if (!(packet->flags & AV_PKT_FLAG_KEY)) continue;
         send_held();
@@ -470,11 +474,12 @@ VideoDecoder::VideoDecoder(std::span<const uint8_t> bytes, const DecoderOptions&
 
 VideoDecoder::~VideoDecoder() = default;
 
-void VideoDecoder::seek(int64_t pts) {
+void VideoDecoder::seek(int64_t pts, bool every_frame) {
   Impl& d = *impl_;
   if (int r = av_seek_frame(d.format.get(), d.stream_index, pts, AVSEEK_FLAG_BACKWARD); r < 0) d.fail("cannot seek", r);
   avcodec_flush_buffers(d.codec.get());
   d.stop_skipping();
+  if (!every_frame && d.options.reference_frames_only) d.codec->skip_frame = AVDISCARD_NONREF;
   av_packet_unref(d.held.get());
   d.unseen = {};
   d.finished = false;

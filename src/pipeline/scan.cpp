@@ -267,24 +267,33 @@ void blend(const FrameFeatures& a, const FrameFeatures& b, double t, FrameFeatur
 
 using DecoderFactory = std::function<std::unique_ptr<VideoDecoder>(const DecoderOptions&)>;
 
-// The fine decoder of a keyframe-first scan: decodes stretches in full, in increasing order, seeking over the
-// stretches in between. Opened on the first stretch that needs it.
+// The fine decoder of a keyframe-first scan: decodes stretches (all their frames, or their reference frames
+// with --speed ref-frames), in increasing order, seeking over the stretches in between. Opened on the first
+// stretch that needs it.
 class StretchDecoder {
  public:
   static constexpr int64_t kStart = INT64_MIN;
 
   StretchDecoder(const DecoderFactory& open, const DecoderOptions& options) : open_(open), options_(options) {
-    options_.keyframes_only = options_.reference_frames_only = false;
+    options_.keyframes_only = false;
   }
 
-  // Analyses every frame with from <= pts < to, numbered first, first + 1, ... below `limit`. Returns how many.
-  int64_t decode(int64_t from, int64_t to, int64_t first, int64_t limit, FrameAnalyser& analyser) {
+  VideoDecoder& decoder() {
+    if (!decoder_) decoder_ = open_(options_);
+    return *decoder_;
+  }
+
+  // Analyses the frames with from <= pts < to. `frame_pts` holds the times of all of them, sorted, from the
+  // packets: the n-th is video frame first + n, whichever frames the decoder skips.
+  int64_t decode(int64_t from, int64_t to, int64_t first, const std::vector<int64_t>& frame_pts,
+                 FrameAnalyser& analyser) {
+    if (frame_pts.empty()) return 0;  // no packet times (the coarse pass decoded every frame itself)
     const bool fresh = !decoder_;
-    if (fresh) decoder_ = open_(options_);
+    VideoDecoder& d = decoder();
     const bool continues = has_pending_ && pending_.pts == from;
     if (!continues && !(fresh && first == 0)) {
       try {
-        decoder_->seek(from);
+        d.seek(from, false);
         has_pending_ = false;
       } catch (const Error&) {
         // A file that cannot seek is read on to the stretch instead (only forwards is ever needed).
@@ -292,13 +301,15 @@ class StretchDecoder {
     }
     int64_t n = 0;
     for (;;) {
-      if (!has_pending_ && !decoder_->next(pending_)) break;
+      if (!has_pending_ && !d.next(pending_)) break;
       has_pending_ = true;
       if (pending_.pts >= to) break;  // the first frame after the stretch: the next stretch may start with it
       has_pending_ = false;
-      if (pending_.pts < from || first + n >= limit) continue;  // before it, or more frames than counted
-      pending_.index = first + n++;
+      const auto at = std::lower_bound(frame_pts.begin(), frame_pts.end(), pending_.pts);
+      if (at == frame_pts.end() || *at != pending_.pts) continue;  // before the stretch, or a time no packet had
+      pending_.index = first + (at - frame_pts.begin());
       analyser.add(pending_);
+      ++n;
     }
     return n;
   }
@@ -322,20 +333,36 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
   StretchDecoder fine(open, options.decoder);
   FrameAnalyser analyser(options, on_frames);
   SignatureExtractor extractor;
-  // The last two keyframes: their features, frame numbers and times.
+  // The last two keyframes: their features, frame numbers, times and sizes.
   FrameFeatures keys[2], blended;
   int64_t index[2] = {0, 0}, pts[2] = {0, 0}, bytes[2] = {0, 0};
-  std::vector<PacketSize> packets;  // those read up to the newest keyframe
   int current = 0;
   bool any = false;
   int64_t blends = 0;
+  std::vector<PacketSize> packets;  // those read up to the newest keyframe, not yet used
+  std::vector<int64_t> frame_pts;
+
+  // The packets shown in [from, to) in presentation order: the frames a full decode would give there.
+  auto stretch_frames = [&](int64_t from, int64_t to) -> std::vector<PacketSize> {
+    std::vector<PacketSize> inside;
+    std::erase_if(packets, [&](const PacketSize& p) {
+      if (p.pts >= to) return false;
+      if (p.pts >= from) inside.push_back(p);
+      return true;
+    });
+    std::sort(inside.begin(), inside.end(), [](const PacketSize& x, const PacketSize& y) { return x.pts < y.pts; });
+    frame_pts.clear();
+    for (const PacketSize& p : inside) frame_pts.push_back(p.pts);
+    return inside;
+  };
 
   // The frames from keyframe `a` up to keyframe `b`.
   auto stretch = [&](int a, int b) {
     const int64_t first = index[a], end = index[b];
-    std::erase_if(packets, [&](const PacketSize& p) { return p.key || p.pts <= pts[a]; });
-    if (end - first > 1 && !skippable(keys[a].signature, keys[b].signature, packets, std::min(bytes[a], bytes[b])) &&
-        fine.decode(pts[a], pts[b], first, end, analyser) > 0)
+    std::vector<PacketSize> inside = stretch_frames(pts[a], pts[b]);
+    if (!inside.empty() && inside.front().pts == pts[a]) inside.erase(inside.begin());  // keyframe a itself
+    if (end - first > 1 && !skippable(keys[a].signature, keys[b].signature, inside, std::min(bytes[a], bytes[b])) &&
+        fine.decode(pts[a], pts[b], first, frame_pts, analyser) > 0)
       return;
     analyser.add(first, true, keys[a], keys[a].signature);
     for (int64_t i = first + 1; i < end; ++i) {
@@ -351,28 +378,32 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
     extractor.compute(frame, keys[current]);
     index[current] = frame.index;
     pts[current] = frame.pts;
-    packets = coarse->take_packets_before(frame.pts + 1);
-    const auto own = std::find_if(packets.begin(), packets.end(), [&](const PacketSize& p) { return p.pts == frame.pts; });
-    bytes[current] = own == packets.end() ? 0 : own->bytes;
+    auto read = coarse->take_packets_before(frame.pts + 1);
+    packets.insert(packets.end(), read.begin(), read.end());
+    const auto own = std::find_if(read.begin(), read.end(), [&](const PacketSize& p) { return p.pts == frame.pts; });
+    bytes[current] = own == read.end() ? 0 : own->bytes;
     if (any) {
       stretch(1 - current, current);
     } else if (frame.index > 0) {
-      fine.decode(StretchDecoder::kStart, frame.pts, 0, frame.index, analyser);  // frames before the first keyframe
+      stretch_frames(StretchDecoder::kStart, frame.pts);  // frames before the first keyframe
+      fine.decode(StretchDecoder::kStart, frame.pts, 0, frame_pts, analyser);
     }
     any = true;
     current = 1 - current;
   }
   // The last stretch has no keyframe after it to compare with: it is decoded in full, as is a whole video
   // without decodable keyframes.
+  auto rest = coarse->take_packets_before(INT64_MAX);
+  packets.insert(packets.end(), rest.begin(), rest.end());
   const int last = 1 - current;
-  if (!any) {
-    fine.decode(StretchDecoder::kStart, INT64_MAX, 0, INT64_MAX, analyser);
-  } else if (fine.decode(pts[last], INT64_MAX, index[last], INT64_MAX, analyser) == 0) {
+  const int64_t from = any ? pts[last] : StretchDecoder::kStart;
+  stretch_frames(from, INT64_MAX);
+  if (fine.decode(from, INT64_MAX, any ? index[last] : 0, frame_pts, analyser) == 0 && any)
     analyser.add(index[last], true, keys[last], keys[last].signature);
-  }
   finish_scan(scan, *coarse, analyser);
   scan.decoded_frames -= blends;
   scan.corrupt_packets = coarse->corrupt_packets() + fine.corrupt_packets();
+  if (options.decoder.reference_frames_only) refine_cuts(scan, fine.decoder(), analyser.analysed());
 }
 
 // A bad video becomes scan.error; only configuration errors and interruption escape. `open` makes the
