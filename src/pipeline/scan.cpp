@@ -300,14 +300,22 @@ class StretchDecoder {
       }
     }
     int64_t n = 0;
+    size_t next = 0;  // frame_pts[next] is the first not yet seen
     for (;;) {
       if (!has_pending_ && !d.next(pending_)) break;
       has_pending_ = true;
       if (pending_.pts >= to) break;  // the first frame after the stretch: the next stretch may start with it
       has_pending_ = false;
-      const auto at = std::lower_bound(frame_pts.begin(), frame_pts.end(), pending_.pts);
-      if (at == frame_pts.end() || *at != pending_.pts) continue;  // before the stretch, or a time no packet had
-      pending_.index = first + (at - frame_pts.begin());
+      if (pending_.pts < from) continue;
+      auto at = static_cast<size_t>(std::lower_bound(frame_pts.begin(), frame_pts.end(), pending_.pts) - frame_pts.begin());
+      // Packets with equal times (a millisecond time base under 1000 fps) are frames in file order; a frame
+      // with a time no packet had (the decoder's guess for a broken stream) is taken as the next one.
+      if (at >= frame_pts.size() || frame_pts[at] != pending_.pts ||
+          (at < next && next < frame_pts.size() && frame_pts[next] == pending_.pts))
+        at = next;
+      if (at < next || at >= frame_pts.size()) continue;
+      next = at + 1;
+      pending_.index = first + static_cast<int64_t>(at);
       analyser.add(pending_);
       ++n;
     }
