@@ -1,5 +1,6 @@
 // libFuzzer target: the fuzzer's bytes as a video file, through decode -> signatures -> shots exactly as
-// `vidsplit scan` runs one video, read from memory through a custom AVIOContext.
+// `vidsplit scan` runs one video (by default and with --speed fast), read from memory through a custom
+// AVIOContext.
 #include "vidsplit/scan.hpp"
 
 #include <cstddef>
@@ -13,6 +14,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.decoder.max_pixels = 1 << 20;
   options.decoder.max_seconds = 2;
   // A bad video is recorded in VideoScan::error, never thrown; anything else escaping is a finding.
+  vidsplit::scan_video_bytes({data, size}, {"fuzz.bin", "fuzz.bin", "fuzz"}, options);
+  // Again as --speed fast scans it: keyframes only, then seeking stretches, frames numbered from packet times.
+  options.keyframes_first = true;
+  options.decoder.reference_frames_only = options.decoder.skip_deblock = options.decoder.reduced_resolution = true;
   vidsplit::scan_video_bytes({data, size}, {"fuzz.bin", "fuzz.bin", "fuzz"}, options);
   return 0;
 }

@@ -212,10 +212,10 @@ void scan_in_order(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& op
 
 // --speed keyframes and fast: keyframe first, coarse to fine. A coarse decoder decodes only the keyframes
 // (H.264 at common GOP lengths: 1 frame in 30 to 250) and counts every other frame from its packet. The stretch
-// between two keyframes is then decoded in full, by a second decoder that seeks to it, only when the two
-// keyframes differ enough for a boundary to lie between them. Otherwise its frames are analysed as blends of
-// the two keyframes, which change too little from frame to frame for any detector to fire. A cut away and
-// back within one stretch is missed, as by any sampling; a missed cut only merges two clips.
+// between two keyframes is then decoded, by a second decoder that seeks to it, only when a boundary could lie
+// in it (skippable() below). Otherwise its frames are analysed as blends of the two keyframes, which change
+// too little from frame to frame for any detector to fire. What slips through, a cut away and back between
+// two alike keyframes that cost the encoder no more than its other frames, only merges two clips.
 
 // Whether one frame between two keyframes cost its encoder far more than the others did: where the picture
 // changes, a frame is coded mostly from scratch (a cut, a flash). Compared with the frames around it rather than
