@@ -17,9 +17,12 @@ bool have_corpus() {
   return false;
 }
 
-VideoScan scan_one(const std::string& rel) {
+// `fast`: as --speed fast scans it (keyframes first, reference frames only, no deblocking, reduced size).
+VideoScan scan_one(const std::string& rel, bool fast = false) {
   const std::string path = (test::corpus() / rel).string();
-  return scan_video({rel, path, ""}, ScanOptions{});
+  ScanOptions o;
+  o.keyframes_first = o.decoder.reference_frames_only = o.decoder.skip_deblock = o.decoder.reduced_resolution = fast;
+  return scan_video({rel, path, ""}, o);
 }
 
 std::vector<int64_t> shot_starts(const VideoScan& s) {
@@ -32,7 +35,10 @@ std::vector<int64_t> shot_starts(const VideoScan& s) {
 
 TEST_CASE("corpus: VFR cuts land on decoded frames 60 and 140") {
   if (!have_corpus()) return;
-  const VideoScan s = scan_one("cuts/goldeneye-vfr-drop3.mp4");
+  bool fast = false;
+  SUBCASE("every frame decoded") {}
+  SUBCASE("--speed fast") { fast = true; }
+  const VideoScan s = scan_one("cuts/goldeneye-vfr-drop3.mp4", fast);
   REQUIRE(s.ok());
   CHECK(s.frames == 160);
   CHECK(shot_starts(s) == std::vector<int64_t>{0, 60, 140});
@@ -42,7 +48,10 @@ TEST_CASE("corpus: VFR cuts land on decoded frames 60 and 140") {
 
 TEST_CASE("corpus: testvideo.mp4 hard cuts at 30 and 180, fades as transitions") {
   if (!have_corpus()) return;
-  const VideoScan s = scan_one("cuts/testvideo.mp4");
+  bool fast = false;
+  SUBCASE("every frame decoded") {}
+  SUBCASE("--speed fast") { fast = true; }
+  const VideoScan s = scan_one("cuts/testvideo.mp4", fast);
   REQUIRE(s.ok());
   CHECK(s.frames == 720);
   REQUIRE(s.shots.size() >= 4);
