@@ -161,6 +161,14 @@ struct VideoDecoder::Impl {
     throw Error(fmt::format("{}: {}", what, error_text(code)));
   }
 
+  // libavcodec refuses a picture over codec->max_pixels with a bare EINVAL, before we see the frame.
+  [[noreturn]] void fail_decoding(int code) const {
+    const std::string what = fmt::format("decoding failed after {} frames", next_index);
+    if (code == AVERROR(EINVAL) && options.max_pixels > 0)
+      throw Error(fmt::format("{}: {} (a frame over --max-pixels {}?)", what, error_text(code), options.max_pixels));
+    fail(what, code);
+  }
+
   // The format context for `path`, or over `memory` through a custom AVIOContext when it holds bytes.
   void open_input(bool from_memory) {
     AVFormatContext* raw = nullptr;
@@ -324,7 +332,7 @@ struct VideoDecoder::Impl {
     if (sent == AVERROR_INVALIDDATA) {
       ++corrupt;
     } else if (sent < 0) {
-      fail(fmt::format("decoding failed after {} frames", next_index), sent);
+      fail_decoding(sent);
     }
   }
 
@@ -419,7 +427,7 @@ struct VideoDecoder::Impl {
           ++corrupt;
           continue;
         }
-        fail(fmt::format("decoding failed after {} frames", next_index), got);
+        fail_decoding(got);
       }
       // The decoder wants input. After the flush packet it never says EAGAIN, so this is pre-EOF.
       if (options.stop && options.stop->load(std::memory_order_relaxed)) throw Interrupted();
