@@ -187,13 +187,14 @@ class FrameAnalyser {
   int64_t added_ = 0;
 };
 
-void finish_scan(VideoScan& scan, const VideoDecoder& decoder, FrameAnalyser& analyser) {
-  scan.frames = decoder.frame_times().size();
+// `times` and `content_hash` come from the decoder that read the whole video once.
+void finish_scan(VideoScan& scan, const FrameTimes& times, uint64_t content_hash, FrameAnalyser& analyser) {
+  scan.frames = times.size();
   // Frames skipped by --speed ref-frames are counted from their packets: a stream none of whose frames
   // decoded has packets but no pictures, so what counts here is that one frame was analysed.
   if (analyser.last_frame() < 0) throw Error("no decodable video frames");
-  scan.times = decoder.frame_times();
-  scan.content_hash = decoder.content_hash();
+  scan.times = times;
+  scan.content_hash = content_hash;
   scan.shots = analyser.finish(scan.times);
   scan.decoded_frames = analyser.frames_added();
 }
@@ -205,7 +206,7 @@ void scan_in_order(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& op
   FrameAnalyser analyser(options, on_frames);
   AnalysisFrame frame;
   while (decoder.next(frame)) analyser.add(frame);
-  finish_scan(scan, decoder, analyser);
+  finish_scan(scan, decoder.frame_times(), decoder.content_hash(), analyser);
   scan.corrupt_packets = decoder.corrupt_packets();
   if (options.decoder.reference_frames_only) refine_cuts(scan, decoder, analyser.analysed());
 }
@@ -278,9 +279,22 @@ class StretchDecoder {
     options_.keyframes_only = false;
   }
 
+  bool opened() const { return decoder_ != nullptr; }
+
   VideoDecoder& decoder() {
-    if (!decoder_) decoder_ = open_(options_);
+    if (!decoder_) {
+      decoder_ = open_(options_);
+      at_start_ = true;
+    }
     return *decoder_;
+  }
+
+  // Takes over the coarse decoder once it has read the whole video, so that a video whose only stretch to
+  // decode is the last one needs no second decoder (short clips: one or two keyframes).
+  void adopt(std::unique_ptr<VideoDecoder> coarse) {
+    decoder_ = std::move(coarse);
+    adopted_ = true;
+    at_start_ = false;
   }
 
   // Analyses the frames with from <= pts < to. `frame_pts` holds the times of all of them, sorted, from the
@@ -288,17 +302,24 @@ class StretchDecoder {
   int64_t decode(int64_t from, int64_t to, int64_t first, const std::vector<int64_t>& frame_pts,
                  FrameAnalyser& analyser) {
     if (frame_pts.empty()) return 0;  // no packet times (the coarse pass decoded every frame itself)
-    const bool fresh = !decoder_;
-    VideoDecoder& d = decoder();
+    decoder();
     const bool continues = has_pending_ && pending_.pts == from;
-    if (!continues && !(fresh && first == 0)) {
+    if (!continues && !(at_start_ && first == 0)) {
       try {
-        d.seek(from, false);
+        decoder_->seek(from, false);
         has_pending_ = false;
       } catch (const Error&) {
-        // A file that cannot seek is read on to the stretch instead (only forwards is ever needed).
+        // A file that cannot seek is read on to the stretch instead (only forwards is ever needed); the
+        // adopted coarse decoder stands at the end, so a fresh one starts from the beginning.
+        if (adopted_) {
+          decoder_.reset();
+          adopted_ = has_pending_ = false;
+          decoder();
+        }
       }
     }
+    at_start_ = false;
+    VideoDecoder& d = *decoder_;
     int64_t n = 0;
     size_t next = 0;  // frame_pts[next] is the first not yet seen
     for (;;) {
@@ -330,13 +351,15 @@ class StretchDecoder {
   std::unique_ptr<VideoDecoder> decoder_;
   AnalysisFrame pending_;
   bool has_pending_ = false;
+  bool at_start_ = false;  // a decoder opened here that has not read anything yet
+  bool adopted_ = false;
 };
 
 void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const ScanOptions& options,
                           const std::function<void(int64_t)>& on_frames) {
   DecoderOptions coarse_options = options.decoder;
   coarse_options.keyframes_only = true;
-  const auto coarse = open(coarse_options);
+  auto coarse = open(coarse_options);
   scan.info = coarse->info();
   StretchDecoder fine(open, options.decoder);
   FrameAnalyser analyser(options, on_frames);
@@ -403,14 +426,21 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
   // without decodable keyframes.
   auto rest = coarse->take_packets_before(INT64_MAX);
   packets.insert(packets.end(), rest.begin(), rest.end());
+  const FrameTimes times = coarse->frame_times();
+  const uint64_t content_hash = coarse->content_hash();
+  int64_t corrupt = coarse->corrupt_packets();
   const int last = 1 - current;
   const int64_t from = any ? pts[last] : StretchDecoder::kStart;
+  if (any && !fine.opened()) {
+    fine.adopt(std::move(coarse));
+    corrupt = 0;  // the adopted decoder goes on counting from its own total
+  }
   stretch_frames(from, INT64_MAX);
   if (fine.decode(from, INT64_MAX, any ? index[last] : 0, frame_pts, analyser) == 0 && any)
     analyser.add(index[last], true, keys[last], keys[last].signature);
-  finish_scan(scan, *coarse, analyser);
+  finish_scan(scan, times, content_hash, analyser);
   scan.decoded_frames -= blends;
-  scan.corrupt_packets = coarse->corrupt_packets() + fine.corrupt_packets();
+  scan.corrupt_packets = corrupt + fine.corrupt_packets();
   if (options.decoder.reference_frames_only) refine_cuts(scan, fine.decoder(), analyser.analysed());
 }
 
