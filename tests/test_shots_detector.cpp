@@ -201,6 +201,22 @@ TEST_CASE("shots: --speed keyframes decodes a stretch whose frames cost what new
   }
 }
 
+TEST_CASE("shots: --speed keyframes on a video with one keyframe decodes it whole, with one decoder") {
+  // vfr.mp4: 10 frames, one keyframe, variable frame durations. Its only stretch is the last one, which the
+  // coarse decoder itself decodes again after seeking back.
+  const std::string path = test::data("vfr.mp4").string();
+  ScanOptions o;
+  o.keyframes_first = true;
+  const VideoScan fast = scan_video({path, path, ""}, o), full = scan_video({path, path, ""}, ScanOptions{});
+  REQUIRE_MESSAGE(fast.ok(), fast.error);
+  CHECK(fast.frames == 10);
+  CHECK(fast.decoded_frames == 10);
+  for (int64_t i = 0; i <= 10; ++i) CHECK(fast.times.pts(i) == full.times.pts(i));
+  CHECK(fast.content_hash == full.content_hash);
+  REQUIRE(fast.shots.size() == full.shots.size());
+  CHECK(fast.shots.back().end_sec == full.shots.back().end_sec);
+}
+
 TEST_CASE("shots: --speed keyframes finds the same shots as a full decode on the samples") {
   // H.264 from libx264: keyframes where scenes start, so every stretch spans a scene and is decoded in full
   // but the last; the shots must be exactly those of a full decode.
