@@ -91,6 +91,14 @@ TEST_CASE("vidsplit run: outputs are byte-identical at any thread count, and sca
   for (const char* f : {"clips.csv", "summary.json", "errors.csv", "group_evidence.csv", "scan.jsonl"})
     CHECK_MESSAGE(read_file(dir / (std::string("t1/") + f)) == read_file(dir / (std::string("t2/") + f)), f);
 
+  // The same under --speed fast, whose two decoders per video run with 1 or 3 codec threads each.
+  for (const fs::path& input : {test::samples(), test::samples() / "wave" / "wave_cuts4.mp4"}) {
+    CAPTURE(input);
+    for (const char* threads : {"1", "3"})
+      REQUIRE(run_cli("scan " + q(input) + " -o " + q(dir.path() / (std::string("f") + threads)) +
+                      " --speed fast -q --no-cache --threads " + threads) == 0);
+    CHECK(read_file(dir / "f1/scan.jsonl") == read_file(dir / "f3/scan.jsonl"));
+  }
   REQUIRE(run_cli("split " + q(dir.path() / "t1/scan.jsonl") + " -o " + q(dir.path() / "s") + common) == 0);
   CHECK(read_file(dir / "s/clips.csv") == read_file(dir / "t1/clips.csv"));
 
