@@ -132,6 +132,19 @@ class DissolveDetector final : public ShotDetector {
   // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
   // kConfirmFrames at each end.
   static constexpr int64_t kConfirmShift = 3;
+  // Wipes and slides, by strips: the picture is cut into kStrips columns (and, apart, kStrips rows), each with its
+  // own colour histogram.
+  static constexpr int kStrips = 8;
+  // ... and compared with strips of the two ends taken at every kSlideStep pixels, so that a picture moved by part
+  // of a strip still finds its own strip.
+  static constexpr int kSlideStep = 2;
+  struct Strips {
+    std::array<Histogram, kStrips> aligned{};
+    std::vector<Histogram> sliding;
+  };
+  // A strip is plainly one end's when it is nearer that end by this share of the two distances (the picture on
+  // each side of a wipe's seam is the one end or the other, not a gradient between them as in a pan over one).
+  static constexpr double kSeamShare = 0.25;
   static constexpr int64_t kConfirmFrames = 2;
   explicit DissolveDetector(const DetectorOptions& options);
   std::string_view name() const override { return "dissolve"; }
@@ -149,10 +162,12 @@ class DissolveDetector final : public ShotDetector {
     Histogram hist{};
     double step = 0.0;       // mean absolute change from the previous frame
     double hist_step = 0.0;  // histogram_distance from the previous frame
+    Strips columns, rows;  // colour histograms of strips of the columns and of the rows
   };
   void test(int h, std::vector<Boundary>& out);
   bool blend_weights(int s, int e, double change, std::vector<double>& alpha);
   bool mixture_weights(int s, int e, std::vector<double>& alpha);
+  bool strip_weights(int s, int e, std::vector<double>& alpha);
   // The window whose fit metrics() shows.
   static constexpr int kShownHalf = 12;
   DetectorOptions options_;
@@ -172,9 +187,12 @@ class DissolveDetector final : public ShotDetector {
     double palette_change = 0.0;
     Histogram after{};
     double drift_after = 0.0;
+    bool cut_after = false;  // the shot after has ended (a palette jump): its drift is complete
+    int64_t after_frames = 0;  // frames of the shot after seen, from end - 1 on
   };
   static int64_t side_frames(const Boundary& span);
-  double palette_drift(int64_t from, int64_t to, const Histogram& reference) const;
+  double palette_drift(int64_t from, int64_t to, const Histogram& reference, bool backwards, int64_t* seen) const;
+  int64_t previous_end_ = 0;  // end of the last transition reported: the shot before a transition starts there
   void emit(std::vector<Boundary>& out);
   std::optional<Candidate> pending_;  // the transition being widened by overlapping windows
   int64_t next_ = 0;

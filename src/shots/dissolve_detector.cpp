@@ -23,6 +23,54 @@ double mean_abs_diff(const cv::Mat& a, const cv::Mat& b) {
   return cv::mean(d)[0];
 }
 
+// The strips of one orientation from the colour counts of each line (pixel column or row) across it: kStrips
+// strips side by side, and strips of the same width at every kSlideStep lines.
+void make_strips(const std::vector<Histogram>& lines, int pixels_per_line, DissolveDetector::Strips& out) {
+  constexpr int n = DissolveDetector::kStrips;
+  const int count = static_cast<int>(lines.size());
+  const auto sum = [&](int from, int to) {
+    Histogram h{};
+    for (int k = from; k < to; ++k)
+      for (int i = 0; i < kHistBins; ++i) h[static_cast<size_t>(i)] += lines[static_cast<size_t>(k)][static_cast<size_t>(i)];
+    const float total = static_cast<float>(std::max(1, (to - from) * pixels_per_line));
+    for (float& v : h) v /= total;
+    return h;
+  };
+  for (int k = 0; k < n; ++k) out.aligned[static_cast<size_t>(k)] = sum(k * count / n, (k + 1) * count / n);
+  const int width = std::max(1, count / n);
+  out.sliding.clear();
+  for (int from = 0; from + width <= count; from += DissolveDetector::kSlideStep) out.sliding.push_back(sum(from, from + width));
+}
+
+// The strips of the columns and of the rows of the HSV picture, with marginal_histogram's bins.
+void strip_histograms(const cv::Mat& hsv, DissolveDetector::Strips& columns, DissolveDetector::Strips& rows) {
+  std::vector<Histogram> column_counts(static_cast<size_t>(hsv.cols), Histogram{}),
+      row_counts(static_cast<size_t>(hsv.rows), Histogram{});
+  for (int y = 0; y < hsv.rows; ++y) {
+    const auto* p = hsv.ptr<cv::Vec3b>(y);
+    Histogram& row = row_counts[static_cast<size_t>(y)];
+    for (int x = 0; x < hsv.cols; ++x) {
+      Histogram& column = column_counts[static_cast<size_t>(x)];
+      // OpenCV 8-bit hue is 0..179.
+      for (const size_t bin : {static_cast<size_t>(p[x][0] * kHueBins / 180),
+                               static_cast<size_t>(kHueBins + p[x][1] * kSatBins / 256),
+                               static_cast<size_t>(kHueBins + kSatBins + p[x][2] * kValBins / 256)}) {
+        column[bin] += 1.0f;
+        row[bin] += 1.0f;
+      }
+    }
+  }
+  make_strips(column_counts, hsv.rows, columns);
+  make_strips(row_counts, hsv.cols, rows);
+}
+
+// The distance of `h` to the nearest of `set`.
+double nearest(const Histogram& h, const std::vector<Histogram>& set) {
+  double d = 1.0;
+  for (const Histogram& g : set) d = std::min<double>(d, histogram_distance(h, g));
+  return d;
+}
+
 }  // namespace
 
 DissolveDetector::DissolveDetector(const DetectorOptions& options) : options_(options) {
@@ -46,6 +94,7 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
   f.mean = mean[0];
   f.variance = stddev[0] * stddev[0];
   f.hist = frame.signature.hist;
+  strip_histograms(frame.hsv, f.columns, f.rows);
   if (!frames_.empty()) {
     f.step = mean_abs_diff(f.value, frames_.back().value);
     f.hist_step = histogram_distance(f.hist, frames_.back().hist);
@@ -57,7 +106,10 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
   for (int h : kHalfWidths) test(h, out);
   if (pending_ && pending_->by_palette) {
     const Boundary& span = pending_->span;
-    if (frame.index <= span.end + side_frames(span))
+    // The shot after ends at a palette jump (a cut); what follows is no part of it.
+    if (frames_.back().hist_step >= options_.histogram_threshold && frame.index > span.end) pending_->cut_after = true;
+    if (frame.index <= span.end + side_frames(span) && !pending_->cut_after) ++pending_->after_frames;
+    if (frame.index <= span.end + side_frames(span) && !pending_->cut_after)
       pending_->drift_after = std::max<double>(pending_->drift_after, histogram_distance(pending_->after, frames_.back().hist));
   }
   if (pending_ && pending_->span.end + 2 <= frame.index - 2 * max_half_) emit(out);
@@ -67,11 +119,30 @@ int64_t DissolveDetector::side_frames(const Boundary& span) {
   return static_cast<int64_t>(std::lround(kSideSpans * static_cast<double>(span.end - span.start)));
 }
 
-// The largest histogram_distance from `reference` of the frames from..to that are still held.
-double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference) const {
+// The largest histogram_distance from `reference` of the frames from..to that are still held and belong to the
+// shot of frame `from` (forwards) or `to` (backwards): the side ends at a palette jump (a cut) or at a transition
+// this detector found.
+double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference, bool backwards,
+                                       int64_t* seen) const {
   double drift = 0.0;
-  for (const Stored& f : frames_)
-    if (f.index >= from && f.index <= to) drift = std::max<double>(drift, histogram_distance(reference, f.hist));
+  int64_t count = 0;
+  const auto at = [&](int64_t index) -> const Stored& {
+    return frames_[static_cast<size_t>(index - frames_.front().index)];
+  };
+  // A transition still pending before this one bounds its shot too.
+  int64_t floor = previous_end_;
+  if (pending_ && pending_->span.end <= to + 1) floor = std::max(floor, pending_->span.end);
+  from = std::max(from, frames_.front().index);
+  to = std::min(to, frames_.back().index);
+  for (int64_t k = 0; k <= to - from; ++k) {
+    const Stored& f = at(backwards ? to - k : from + k);
+    if (backwards && f.index < floor) break;
+    if (!backwards && k > 0 && f.hist_step >= options_.histogram_threshold) break;
+    drift = std::max<double>(drift, histogram_distance(reference, f.hist));
+    ++count;
+    if (backwards && f.hist_step >= options_.histogram_threshold) break;
+  }
+  if (seen) *seen = count;
   return drift;
 }
 
@@ -80,7 +151,12 @@ double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram
 void DissolveDetector::emit(std::vector<Boundary>& out) {
   const Candidate c = *pending_;
   pending_.reset();
-  if (!c.by_palette || c.drift_after <= kSidePaletteShare * c.palette_change) out.push_back(c.span);
+  // A shot after that a cut ends sooner than the transition lasted gives no evidence either (as before it).
+  const bool short_after = c.cut_after && c.after_frames < c.span.end - c.span.start;
+  if (!c.by_palette || (c.drift_after <= kSidePaletteShare * c.palette_change && !short_after)) {
+    out.push_back(c.span);
+    previous_end_ = c.span.end;
+  }
 }
 
 // The blend weights of frames s..e: least squares F_j ~ (1 - a_j) F_s + a_j F_e on the value planes. Returns
@@ -170,6 +246,72 @@ bool DissolveDetector::mixture_weights(int s, int e, std::vector<double>& alpha)
   return true;
 }
 
+// The weights of a wipe or a slide, from strips: such a transition replaces the picture strip by strip, from one
+// side, so every column (or row) strip of every frame looks like a strip of one of the two ends, and the strips
+// that look like the end after form one run from one edge, the same edge all along. Each strip is compared with the
+// nearest strip of each end rather than the one at its place, because the shots move and a slide shifts both
+// pictures; colours, not pixels, for the same reason. The ends' strips must differ by kMinPaletteChange.
+bool DissolveDetector::strip_weights(int s, int e, std::vector<double>& alpha) {
+  for (const bool by_rows : {false, true}) {
+    const auto strips = [&](int j) -> const Strips& {
+      const Stored& f = frames_[static_cast<size_t>(j)];
+      return by_rows ? f.rows : f.columns;
+    };
+    const auto &a = strips(s).sliding, &b = strips(e).sliding;
+    double sep_a = 0.0, sep_b = 0.0;
+    for (int x = 0; x < kStrips; ++x) {
+      sep_a += nearest(strips(s).aligned[static_cast<size_t>(x)], b);
+      sep_b += nearest(strips(e).aligned[static_cast<size_t>(x)], a);
+    }
+    const double separation = std::min(sep_a, sep_b) / kStrips;
+    if (separation < kMinPaletteChange) continue;
+    const double bound = kMixtureResidual * separation;
+    int edge = 0;  // +1: the picture after enters at strip 0; -1: at the last strip
+    bool ok = true;
+    for (int j = s; j <= e && ok; ++j) {
+      std::array<double, kStrips> w{};
+      int unclear = 0, after = 0;
+      for (int x = 0; x < kStrips; ++x) {
+        const Histogram& h = strips(j).aligned[static_cast<size_t>(x)];
+        const double da = nearest(h, a), db = nearest(h, b);
+        w[static_cast<size_t>(x)] = da + db > 0 ? da / (da + db) : 0.5;
+        // Neither end's, or as much one's as the other's: only the seam may be.
+        if (std::min(da, db) > bound || std::fabs(w[static_cast<size_t>(x)] - 0.5) < kSeamShare) ++unclear;
+        if (w[static_cast<size_t>(x)] > 0.5) ++after;
+      }
+      // One strip may hold the seam between the two pictures.
+      if (unclear > 1) {
+        ok = false;
+        break;
+      }
+      if (after > 0 && after < kStrips) {
+        const auto run = [&](int from) {
+          for (int k = 0; k < after; ++k)
+            if (w[static_cast<size_t>(from + k)] <= 0.5) return false;
+          return true;
+        };
+        const int side = run(0) ? 1 : run(kStrips - after) ? -1 : 0;
+        if (side == 0 || (edge != 0 && side != edge)) {
+          ok = false;
+          break;
+        }
+        edge = side;
+      }
+      double sum = 0.0;
+      for (double v : w) sum += std::clamp(2.0 * v - 0.5, 0.0, 1.0);
+      alpha[static_cast<size_t>(j - s)] = sum / kStrips;
+    }
+    if (!ok || edge == 0) continue;
+    // A cut changes every strip at once.
+    bool steps = true;
+    for (int j = s + 1; j <= e; ++j)
+      if (alpha[static_cast<size_t>(j - s)] - alpha[static_cast<size_t>(j - s - 1)] > kMaxStepShare) steps = false;
+    if (!steps) continue;
+    return true;
+  }
+  return false;
+}
+
 // Tests whether the newest 2h+1 frames are one gradual transition: the first and last differ a lot, no single
 // frame step carries much of that change (not a cut, not a flash), every frame in between is a blend of the two
 // ends (blend_weights) or a mixture of their colours (mixture_weights), and the blend weight rises through the
@@ -183,11 +325,16 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   if (change < options_.dissolve_min_change) return;
   double max_step = 0.0;
   for (int j = s + 1; j <= e; ++j) max_step = std::max(max_step, frames_[static_cast<size_t>(j)].step);
-  if (max_step > kMaxStepShare * change) return;
+  // A frame step carrying much of the change is a cut or a flash for the two fits of the whole picture; the strip fit
+  // checks the steps of its own weights instead, as a wipe or slide over fast motion has large steps everywhere.
+  const bool steps_ok = max_step <= kMaxStepShare * change;
 
   std::vector<double> alpha(static_cast<size_t>(2 * h + 1));
-  const bool by_palette = !blend_weights(s, e, change, alpha);
-  if (by_palette && !mixture_weights(s, e, alpha)) return;
+  bool by_palette = false;
+  if (!(steps_ok && blend_weights(s, e, change, alpha))) {
+    by_palette = true;
+    if (!(steps_ok && mixture_weights(s, e, alpha)) && !strip_weights(s, e, alpha)) return;
+  }
   const double mid = alpha[static_cast<size_t>(h)];
   if (mid < 0.2 || mid > 0.8) return;
   // The weight must rise steadily: by quarters, and never fall back by much.
@@ -231,10 +378,18 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
     const auto hist_at = [&](int64_t index) -> const Histogram& {
       return frames_[static_cast<size_t>(std::max<int64_t>(0, index - frames_.front().index))].hist;
     };
-    if (palette_drift(start - 1 - length, start - 1, hist_at(start - 1)) > kSidePaletteShare * found.palette_change)
-      return;
+    int64_t side = 0;
+    const double drift_before = palette_drift(start - 1 - length, start - 1, hist_at(start - 1), true, &side);
+    // A shot shorter than the transition right before it is no evidence: a camera move just after a cut.
+    if (side < end - start) return;
+    if (drift_before > kSidePaletteShare * found.palette_change) return;
     found.after = hist_at(end);
-    found.drift_after = palette_drift(end, end + length, found.after);
+    found.drift_after = palette_drift(end, end + length, found.after, false, nullptr);
+    for (const Stored& f : frames_) {
+      if (f.index <= end || f.index > end + length || f.index == frames_.back().index || found.cut_after) continue;
+      if (f.hist_step >= options_.histogram_threshold) found.cut_after = true;
+      else ++found.after_frames;
+    }
   }
   // A transition stays put while the window slides over it; the ramp that smooth periodic motion shows a window
   // moves with the window. So a span counts only once another window, ending kConfirmShift or more frames
