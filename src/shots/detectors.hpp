@@ -186,15 +186,17 @@ class DissolveDetector final : public ShotDetector {
     bool by_palette = false;
     double palette_change = 0.0;
     Histogram after{};
-    double drift_after = 0.0;
-    bool cut_after = false;  // the shot after has ended (a palette jump): its drift is complete
-    int64_t after_frames = 0;  // frames of the shot after seen, from end - 1 on
+    std::vector<double> drift_after;  // histogram_distance from `after` of the frames span.end, span.end + 1, ...
+    bool after_closed = false;        // the shot after has ended (a palette jump) or been followed far enough
   };
   static int64_t side_frames(const Boundary& span);
-  double palette_drift(int64_t from, int64_t to, const Histogram& reference, bool backwards, int64_t* seen) const;
+  static bool side_holds(int64_t frames, double drift, const Candidate& c);
+  double palette_drift(int64_t from, int64_t to, const Histogram& reference, int64_t* seen) const;
+  void extend_after(Candidate& c, const Stored& f) const;
   int64_t previous_end_ = 0;  // end of the last transition reported: the shot before a transition starts there
-  void emit(std::vector<Boundary>& out);
+  void emit(std::vector<Boundary>& out, int64_t next);
   std::optional<Candidate> pending_;  // the transition being widened by overlapping windows
+  std::vector<Candidate> held_;       // transitions before it that stand or fall with it (see emit())
   int64_t next_ = 0;
   double last_alpha_mid_ = -1.0, last_residual_ = -1.0, last_dip_ = -1.0, last_palette_ = -1.0;
 };

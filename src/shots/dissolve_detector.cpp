@@ -104,15 +104,31 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
   next_ = frame.index + 1;
   last_alpha_mid_ = last_residual_ = last_dip_ = last_palette_ = -1.0;
   for (int h : kHalfWidths) test(h, out);
-  if (pending_ && pending_->by_palette) {
-    const Boundary& span = pending_->span;
-    // The shot after ends at a palette jump (a cut); what follows is no part of it.
-    if (frames_.back().hist_step >= options_.histogram_threshold && frame.index > span.end) pending_->cut_after = true;
-    if (frame.index <= span.end + side_frames(span) && !pending_->cut_after) ++pending_->after_frames;
-    if (frame.index <= span.end + side_frames(span) && !pending_->cut_after)
-      pending_->drift_after = std::max<double>(pending_->drift_after, histogram_distance(pending_->after, frames_.back().hist));
+  if (pending_ && pending_->by_palette) extend_after(*pending_, frames_.back());
+  if (pending_ && pending_->span.end + 2 <= frame.index - 2 * max_half_) emit(out, INT64_MAX);
+}
+
+// Adds frame f to the shot after candidate c, if it is the next one and that shot goes on: it ends at a palette jump
+// (a cut), and is followed for side_frames() frames.
+void DissolveDetector::extend_after(Candidate& c, const Stored& f) const {
+  if (c.after_closed || f.index != c.span.end + static_cast<int64_t>(c.drift_after.size())) return;
+  if (f.index > c.span.end && f.hist_step >= options_.histogram_threshold) {
+    c.after_closed = true;
+    return;
   }
-  if (pending_ && pending_->span.end + 2 <= frame.index - 2 * max_half_) emit(out);
+  c.drift_after.push_back(histogram_distance(c.after, f.hist));
+  if (static_cast<int64_t>(c.drift_after.size()) > side_frames(c.span)) c.after_closed = true;
+}
+
+// Whether a shot beside a transition found by its colours holds its palette: over `frames` frames (up to
+// side_frames()), it drifts from the frame next to the transition by at most kSidePaletteShare of the transition's
+// change, scaled down for a side shorter than side_frames() (camera motion changes the palette at some rate; a
+// transition changes it faster). A side shorter than the transition is no evidence: a camera move that starts
+// slowly (a swing) holds its palette for a few frames.
+bool DissolveDetector::side_holds(int64_t frames, double drift, const Candidate& c) {
+  if (frames < c.span.end - c.span.start) return false;
+  const double share = std::min(1.0, static_cast<double>(frames) / static_cast<double>(side_frames(c.span)));
+  return drift <= kSidePaletteShare * c.palette_change * share;
 }
 
 int64_t DissolveDetector::side_frames(const Boundary& span) {
@@ -120,10 +136,9 @@ int64_t DissolveDetector::side_frames(const Boundary& span) {
 }
 
 // The largest histogram_distance from `reference` of the frames from..to that are still held and belong to the
-// shot of frame `from` (forwards) or `to` (backwards): the side ends at a palette jump (a cut) or at a transition
-// this detector found.
-double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference, bool backwards,
-                                       int64_t* seen) const {
+// shot of frame `to`, which starts after a palette jump (a cut) or a transition this detector found; `seen` is
+// how many frames that is.
+double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference, int64_t* seen) const {
   double drift = 0.0;
   int64_t count = 0;
   const auto at = [&](int64_t index) -> const Stored& {
@@ -134,29 +149,43 @@ double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram
   if (pending_ && pending_->span.end <= to + 1) floor = std::max(floor, pending_->span.end);
   from = std::max(from, frames_.front().index);
   to = std::min(to, frames_.back().index);
-  for (int64_t k = 0; k <= to - from; ++k) {
-    const Stored& f = at(backwards ? to - k : from + k);
-    if (backwards && f.index < floor) break;
-    if (!backwards && k > 0 && f.hist_step >= options_.histogram_threshold) break;
+  for (int64_t k = to; k >= std::max(from, floor); --k) {
+    const Stored& f = at(k);
     drift = std::max<double>(drift, histogram_distance(reference, f.hist));
     ++count;
-    if (backwards && f.hist_step >= options_.histogram_threshold) break;
+    if (f.hist_step >= options_.histogram_threshold) break;
   }
-  if (seen) *seen = count;
+  *seen = count;
   return drift;
 }
 
-// Reports the pending transition. One found by its colours must also be followed by a shot whose palette holds
-// (kSidePaletteShare), over as many frames as the transition lasted or to the newest frame.
-void DissolveDetector::emit(std::vector<Boundary>& out) {
+// Decides on the pending transition. One found by its colours must also be followed by a shot whose palette holds
+// (side_holds). When it holds only up to `next`, the start of the next transition found, that shot ends there if
+// the next transition is real: the pending one is held until the next is decided, and shares its fate.
+void DissolveDetector::emit(std::vector<Boundary>& out, int64_t next) {
   const Candidate c = *pending_;
   pending_.reset();
-  // A shot after that a cut ends sooner than the transition lasted gives no evidence either (as before it).
-  const bool short_after = c.cut_after && c.after_frames < c.span.end - c.span.start;
-  if (!c.by_palette || (c.drift_after <= kSidePaletteShare * c.palette_change && !short_after)) {
+  bool accept = true;
+  if (c.by_palette) {
+    const auto side_up_to = [&](int64_t limit) {
+      double drift = 0.0;
+      int64_t frames = 0;
+      for (; frames < static_cast<int64_t>(c.drift_after.size()) && c.span.end + frames < limit; ++frames)
+        drift = std::max(drift, c.drift_after[static_cast<size_t>(frames)]);
+      return side_holds(frames, drift, c);
+    };
+    accept = side_up_to(INT64_MAX);
+    if (!accept && next != INT64_MAX && side_up_to(next)) {
+      held_.push_back(c);
+      return;
+    }
+  }
+  if (accept) {
+    for (const Candidate& h : held_) out.push_back(h.span);
     out.push_back(c.span);
     previous_end_ = c.span.end;
   }
+  held_.clear();
 }
 
 // The blend weights of frames s..e: least squares F_j ~ (1 - a_j) F_s + a_j F_e on the value planes. Returns
@@ -368,7 +397,9 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int64_t end = base + static_cast<int64_t>(std::ceil(ramp_end)) + 1;
   // A ramp of one or two frames is a cut seen through a soft encoder; the cut detectors own it.
   if (end - start < kMinFrames) return;
-  Candidate found{{BoundaryKind::Transition, start, end, change}, by_palette};
+  Candidate found;
+  found.span = {BoundaryKind::Transition, start, end, change};
+  found.by_palette = by_palette;
   if (by_palette) {
     // Camera motion changes the palette all along a shot, a transition between two shots only while it lasts:
     // the shot before must hold its palette over as many frames as the transition lasts (kSidePaletteShare), and
@@ -379,17 +410,10 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
       return frames_[static_cast<size_t>(std::max<int64_t>(0, index - frames_.front().index))].hist;
     };
     int64_t side = 0;
-    const double drift_before = palette_drift(start - 1 - length, start - 1, hist_at(start - 1), true, &side);
-    // A shot shorter than the transition right before it is no evidence: a camera move just after a cut.
-    if (side < end - start) return;
-    if (drift_before > kSidePaletteShare * found.palette_change) return;
+    const double drift_before = palette_drift(start - 1 - length, start - 1, hist_at(start - 1), &side);
+    if (!side_holds(side, drift_before, found)) return;
     found.after = hist_at(end);
-    found.drift_after = palette_drift(end, end + length, found.after, false, nullptr);
-    for (const Stored& f : frames_) {
-      if (f.index <= end || f.index > end + length || f.index == frames_.back().index || found.cut_after) continue;
-      if (f.hist_step >= options_.histogram_threshold) found.cut_after = true;
-      else ++found.after_frames;
-    }
+    for (const Stored& f : frames_) extend_after(found, f);
   }
   // A transition stays put while the window slides over it; the ramp that smooth periodic motion shows a window
   // moves with the window. So a span counts only once another window, ending kConfirmShift or more frames
@@ -409,16 +433,17 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
     if (change > p.score * 1.05 || (change > p.score * 0.95 && end - start > p.end - p.start)) *pending_ = found;
     return;
   }
-  if (pending_) emit(out);
+  if (pending_) emit(out, start);
   pending_ = found;
 }
 
 void DissolveDetector::flush(std::vector<Boundary>& out) {
-  if (pending_) emit(out);
+  if (pending_) emit(out, INT64_MAX);
 }
 
 int64_t DissolveDetector::settled_before() const {
   const int64_t oldest = next_ - 2 * max_half_ - 1;
+  if (!held_.empty()) return std::max<int64_t>(0, std::min(held_.front().span.start, oldest));
   if (pending_) return std::max<int64_t>(0, std::min(pending_->span.start, oldest));
   return std::max<int64_t>(0, oldest);
 }
