@@ -123,10 +123,10 @@ void DissolveDetector::extend_after(Candidate& c, const Stored& f) const {
 // Whether a shot beside a transition found by its colours holds its palette: over `frames` frames (up to
 // side_frames()), it drifts from the frame next to the transition by at most kSidePaletteShare of the transition's
 // change, scaled down for a side shorter than side_frames() (camera motion changes the palette at some rate; a
-// transition changes it faster). A side shorter than the transition is no evidence: a camera move that starts
-// slowly (a swing) holds its palette for a few frames.
+// transition changes it faster). A side shorter than half the transition is no evidence: a camera move that
+// starts slowly (a swing) holds its palette for a few frames.
 bool DissolveDetector::side_holds(int64_t frames, double drift, const Candidate& c) {
-  if (frames < c.span.end - c.span.start) return false;
+  if (2 * frames < c.span.end - c.span.start) return false;
   const double share = std::min(1.0, static_cast<double>(frames) / static_cast<double>(side_frames(c.span)));
   return drift <= kSidePaletteShare * c.palette_change * share;
 }
@@ -262,6 +262,7 @@ bool DissolveDetector::mixture_weights(int s, int e, std::vector<double>& alpha)
   for (int i = 0; i < kHistBins; ++i) norm += (b[i] - a[i]) * (b[i] - a[i]);
   for (int j = s + 1; j <= e; ++j)
     if (frames_[static_cast<size_t>(j)].hist_step > kMaxStepShare * change) return false;
+
   for (int j = s; j <= e; ++j) {
     const Histogram& f = frames_[static_cast<size_t>(j)].hist;
     double dot = 0.0;
