@@ -102,9 +102,9 @@ class FadeDetector final : public ShotDetector {
   int64_t next_ = 0;
 };
 
-// Gradual transitions between two pictures (dissolves, cross-fades, wipes), reported as spans. At every frame it
-// tests windows of several widths ending there: see test(). Decisions lag 2 * 32 + 1 frames; memory is that
-// many value planes.
+// Gradual transitions between two pictures (dissolves, cross-fades, wipes, slides), reported as spans. At every
+// frame it tests windows of several widths ending there: see test(). Decisions lag 2 * 32 + 1 frames (a little more
+// while a transition waits for the next one, see emit()); memory is that many value planes and strip histograms.
 class DissolveDetector final : public ShotDetector {
  public:
   // No frame-to-frame step may carry more than this share of the window's change: a jump is a cut or a flash.
@@ -124,27 +124,28 @@ class DissolveDetector final : public ShotDetector {
   // (histogram_distance, 0..1), and every frame is a mixture of them within this share of that difference.
   static constexpr double kMinPaletteChange = 0.2;
   static constexpr double kMixtureResidual = 0.3;
-  // ... and, as camera motion changes the palette all along a shot, the shots on both sides change theirs, over
-  // as many frames as the transition lasts, by at most this share of the transition's change.
+  // ... and, as camera motion changes the palette all along a shot, the shots on both sides change theirs by at
+  // most this share of the transition's change over kSideSpans times the transition's length (see side_holds(): a
+  // side cut short by a cut or by another transition may change proportionally less, and must last at least half
+  // the transition).
   static constexpr double kSidePaletteShare = 0.4;
-  // ... over this many times the transition's length.
   static constexpr double kSideSpans = 1.5;
-  // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
-  // kConfirmFrames at each end.
-  static constexpr int64_t kConfirmShift = 3;
-  // Wipes and slides, by strips: the picture is cut into kStrips columns (and, apart, kStrips rows), each with its
-  // own colour histogram.
+  // Wipes and slides, by strips (strip_weights): the picture is cut into kStrips columns (and, apart, kStrips rows),
+  // each with its own colour histogram, which is compared with the strips of the two ends taken at every
+  // kSlideStep pixels (a picture moved by part of a strip still finds its own strip). The ends' strips differ by
+  // kMinPaletteChange and each strip lies within kMixtureResidual of that difference from one end.
   static constexpr int kStrips = 8;
-  // ... and compared with strips of the two ends taken at every kSlideStep pixels, so that a picture moved by part
-  // of a strip still finds its own strip.
   static constexpr int kSlideStep = 2;
-  struct Strips {
-    std::array<Histogram, kStrips> aligned{};
-    std::vector<Histogram> sliding;
-  };
   // A strip is plainly one end's when it is nearer that end by this share of the two distances (the picture on
   // each side of a wipe's seam is the one end or the other, not a gradient between them as in a pan over one).
   static constexpr double kSeamShare = 0.25;
+  struct Strips {
+    std::array<Histogram, kStrips> aligned{};  // side by side
+    std::vector<Histogram> sliding;            // the same width, every kSlideStep pixels
+  };
+  // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
+  // kConfirmFrames at each end.
+  static constexpr int64_t kConfirmShift = 3;
   static constexpr int64_t kConfirmFrames = 2;
   explicit DissolveDetector(const DetectorOptions& options);
   std::string_view name() const override { return "dissolve"; }
@@ -197,6 +198,7 @@ class DissolveDetector final : public ShotDetector {
   void emit(std::vector<Boundary>& out, int64_t next);
   std::optional<Candidate> pending_;  // the transition being widened by overlapping windows
   std::vector<Candidate> held_;       // transitions before it that stand or fall with it (see emit())
+  static constexpr size_t kMaxHeld = 3;
   int64_t next_ = 0;
   double last_alpha_mid_ = -1.0, last_residual_ = -1.0, last_dip_ = -1.0, last_palette_ = -1.0;
 };

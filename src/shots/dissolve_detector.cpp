@@ -175,7 +175,9 @@ void DissolveDetector::emit(std::vector<Boundary>& out, int64_t next) {
       return side_holds(frames, drift, c);
     };
     accept = side_up_to(INT64_MAX);
-    if (!accept && next != INT64_MAX && side_up_to(next)) {
+    // A chain of such transitions holds back the frames from the first one on: it is kept short (kMaxHeld), so
+    // that the frames waiting stay bounded, and a transition that would make it longer is dropped with it.
+    if (!accept && next != INT64_MAX && side_up_to(next) && held_.size() < kMaxHeld) {
       held_.push_back(c);
       return;
     }
@@ -344,9 +346,11 @@ bool DissolveDetector::strip_weights(int s, int e, std::vector<double>& alpha) {
 
 // Tests whether the newest 2h+1 frames are one gradual transition: the first and last differ a lot, no single
 // frame step carries much of that change (not a cut, not a flash), every frame in between is a blend of the two
-// ends (blend_weights) or a mixture of their colours (mixture_weights), and the blend weight rises through the
-// middle with plateaus at both ends. Dissolves and fades between two pictures are such blends. Camera motion is
-// neither: the middle frame of a pan is no blend of its ends, and keeps their palette.
+// ends (blend_weights), a mixture of their colours (mixture_weights) or made of strips of the one and of the other
+// (strip_weights), and the blend weight rises through the middle with plateaus at both ends. Dissolves and fades
+// between two pictures are such blends, wipes and slides such strips. Camera motion is neither: the middle frame of
+// a pan is no blend of its ends, and keeps their palette; a pan that does bring in new colours from one edge looks
+// like a slide, and is told apart by the shots around it, which change their palette too (side_holds()).
 void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int n = static_cast<int>(frames_.size());
   if (n < 2 * h + 1) return;
