@@ -77,7 +77,8 @@ TEST_CASE("shots: a wipe and a slide one shot apart are two transition spans") {
     CAPTURE(detector);
     const auto rows = rows_of(fixture("wipe_slide.mp4"), detector);
     REQUIRE(rows.size() == 5);
-    const ShotKind kinds[] = {ShotKind::Shot, ShotKind::Transition, ShotKind::Shot, ShotKind::Transition, ShotKind::Shot};
+    const ShotKind kinds[] = {ShotKind::Shot, ShotKind::Transition, ShotKind::Shot, ShotKind::Transition,
+                              ShotKind::Shot};
     const int64_t bounds[] = {0, 40, 60, 80, 100, 130};
     for (size_t i = 0; i < rows.size(); ++i) {
       CAPTURE(i);

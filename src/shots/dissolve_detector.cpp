@@ -31,7 +31,7 @@ void make_strips(const std::vector<Histogram>& lines, int pixels_per_line, Disso
   const auto sum = [&](int from, int to) {
     Histogram h{};
     for (int k = from; k < to; ++k)
-      for (int i = 0; i < kHistBins; ++i) h[static_cast<size_t>(i)] += lines[static_cast<size_t>(k)][static_cast<size_t>(i)];
+      for (size_t i = 0; i < h.size(); ++i) h[i] += lines[static_cast<size_t>(k)][i];
     const float total = static_cast<float>(std::max(1, (to - from) * pixels_per_line));
     for (float& v : h) v /= total;
     return h;
@@ -39,7 +39,8 @@ void make_strips(const std::vector<Histogram>& lines, int pixels_per_line, Disso
   for (int k = 0; k < n; ++k) out.aligned[static_cast<size_t>(k)] = sum(k * count / n, (k + 1) * count / n);
   const int width = std::max(1, count / n);
   out.sliding.clear();
-  for (int from = 0; from + width <= count; from += DissolveDetector::kSlideStep) out.sliding.push_back(sum(from, from + width));
+  for (int from = 0; from + width <= count; from += DissolveDetector::kSlideStep)
+    out.sliding.push_back(sum(from, from + width));
 }
 
 // The strips of the columns and of the rows of the HSV picture, with marginal_histogram's bins.
@@ -264,7 +265,6 @@ bool DissolveDetector::mixture_weights(int s, int e, std::vector<double>& alpha)
   for (int i = 0; i < kHistBins; ++i) norm += (b[i] - a[i]) * (b[i] - a[i]);
   for (int j = s + 1; j <= e; ++j)
     if (frames_[static_cast<size_t>(j)].hist_step > kMaxStepShare * change) return false;
-
   for (int j = s; j <= e; ++j) {
     const Histogram& f = frames_[static_cast<size_t>(j)].hist;
     double dot = 0.0;
@@ -300,7 +300,7 @@ bool DissolveDetector::strip_weights(int s, int e, std::vector<double>& alpha) {
     const double bound = kMixtureResidual * separation;
     int edge = 0;  // +1: the picture after enters at strip 0; -1: at the last strip
     bool ok = true;
-    for (int j = s; j <= e && ok; ++j) {
+    for (int j = s; j <= e; ++j) {
       std::array<double, kStrips> w{};
       int unclear = 0, after = 0;
       for (int x = 0; x < kStrips; ++x) {
@@ -336,10 +336,9 @@ bool DissolveDetector::strip_weights(int s, int e, std::vector<double>& alpha) {
     if (!ok || edge == 0) continue;
     // A cut changes every strip at once.
     bool steps = true;
-    for (int j = s + 1; j <= e; ++j)
-      if (alpha[static_cast<size_t>(j - s)] - alpha[static_cast<size_t>(j - s - 1)] > kMaxStepShare) steps = false;
-    if (!steps) continue;
-    return true;
+    for (size_t k = 1; k < static_cast<size_t>(e - s + 1); ++k)
+      steps = steps && alpha[k] - alpha[k - 1] <= kMaxStepShare;
+    if (steps) return true;
   }
   return false;
 }
@@ -407,8 +406,7 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   found.by_palette = by_palette;
   if (by_palette) {
     // Camera motion changes the palette all along a shot, a transition between two shots only while it lasts:
-    // the shot before must hold its palette over as many frames as the transition lasts (kSidePaletteShare), and
-    // the shot after is checked as its frames arrive.
+    // the shot before must hold its palette (side_holds), and the shot after is checked as its frames arrive.
     const int64_t length = side_frames(found.span);
     found.palette_change = histogram_distance(frames_[static_cast<size_t>(s)].hist, frames_[static_cast<size_t>(e)].hist);
     const auto hist_at = [&](int64_t index) -> const Histogram& {
