@@ -59,7 +59,8 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 now() { date +%s.%N; }
 declare -A SECONDS_OF
 DETECTORS=(auto adaptive content histogram fade dissolve)
-mapfile -t VIDEOS < <(find "$DATA" -maxdepth 1 -name '*.mp4' | sort)
+# "$DATA/": a set reached through a symlink is listed too.
+mapfile -t VIDEOS < <(find "$DATA/" -maxdepth 1 -name '*.mp4' | sort)
 
 FRAMES=0
 for v in "${VIDEOS[@]}"; do

@@ -350,6 +350,11 @@ verify() {
 #                                   192x144 picture), hard cut at 40
 # shots/moving_dissolve.mp4 90      xfade=fade (cross-fade) over [40, 60) between two moving shots: drifting
 #                                   colour plasma (60 frames) -> scrolling sine checkerboard (50 frames)
+# shots/slide.mp4           90      xfade=slideright over [40, 60) between two moving shots: drifting diagonal
+#                                   stripes (60 frames) -> scrolling sine checkerboard (50 frames)
+# shots/wipe_slide.mp4      130     xfade=wipeleft over [40, 60) then xfade=slideright over [80, 100): testsrc2
+#                                   (60 frames) -> stripes (60 frames) -> sine checkerboard (50 frames); the middle
+#                                   shot is alone on screen for 20 frames, as long as each transition
 # xfade: offset 1.6 s and duration 0.8 s at 25 fps = frames 40..59 blend the two shots.
 # ---------------------------------------------------------------------------------------------------------
 make_shot_fixtures() {
@@ -365,6 +370,10 @@ make_shot_fixtures() {
     "$(shot "mandelbrot=s=192x144:r=25" 0 40),${pan/PHASE/2}")[out0]" -an
   encode "$D/moving_dissolve.mp4" 30 \
     "$(shot "$(look_plasma $S)" 0 60),settb=AVTB[a];$(shot "$(look_sine_checker $S)" 0 50),settb=AVTB[b];[a][b]xfade=transition=fade:duration=0.8:offset=1.6[out0]" -an
+  encode "$D/slide.mp4" 30 \
+    "$(shot "$(look_stripes $S)" 0 60),settb=AVTB[a];$(shot "$(look_sine_checker $S)" 0 50),settb=AVTB[b];[a][b]xfade=transition=slideright:duration=0.8:offset=1.6[out0]" -an
+  encode "$D/wipe_slide.mp4" 30 \
+    "$(shot "$(look_testsrc2 $S)" 0 60),settb=AVTB[a];$(shot "$(look_stripes $S)" 0 60),settb=AVTB[b];$(shot "$(look_sine_checker $S)" 0 50),settb=AVTB[c];[a][b]xfade=transition=wipeleft:duration=0.8:offset=1.6[ab];[ab][c]xfade=transition=slideright:duration=0.8:offset=3.2[out0]" -an
   encode "$D/flash.mp4" 30 \
     "$(shot "$(look_testsrc2 $S)" 0 75),eq=brightness=0.6:contrast=0.6:enable='eq(n,25)',eq=brightness=0.5:enable='between(n,50,51)'[out0]" -an
 }

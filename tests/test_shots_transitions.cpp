@@ -55,6 +55,41 @@ TEST_CASE("shots: a cross-fade between two moving shots is one transition span")
   check_cross_fade("moving_dissolve.mp4");
 }
 
+TEST_CASE("shots: a slide between two moving shots is one transition span") {
+  // xfade=slideright: the sine checkerboard pushes the drifting stripes out to the right. No frame is a blend of the
+  // ends and their palettes mix only in part; each column strip shows one shot's colours, those of the shot after
+  // forming one run from the left edge.
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture("slide.mp4"), detector), 40, 60, 90);
+  }
+  for (const char* detector : {"adaptive", "histogram"}) {
+    CAPTURE(detector);
+    CHECK(rows_of(fixture("slide.mp4"), detector).size() == 1);
+  }
+}
+
+TEST_CASE("shots: a wipe and a slide one shot apart are two transition spans") {
+  // wipeleft over [40, 60), the middle shot alone over [60, 80), slideright over [80, 100). Each transition is the
+  // other's neighbour: the palette check of a shot beside a transition stops at the other transition, and a side as
+  // long as the transition is enough.
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    const auto rows = rows_of(fixture("wipe_slide.mp4"), detector);
+    REQUIRE(rows.size() == 5);
+    const ShotKind kinds[] = {ShotKind::Shot, ShotKind::Transition, ShotKind::Shot, ShotKind::Transition,
+                              ShotKind::Shot};
+    const int64_t bounds[] = {0, 40, 60, 80, 100, 130};
+    for (size_t i = 0; i < rows.size(); ++i) {
+      CAPTURE(i);
+      CHECK(rows[i].kind == kinds[i]);
+      CHECK(std::llabs(rows[i].start - bounds[i]) <= 2);
+      CHECK(std::llabs(rows[i].end - bounds[i + 1]) <= 2);
+    }
+    CHECK(rows.back().end == 130);
+  }
+}
+
 TEST_CASE("shots: a fade through white is one transition span") {
   for (const char* detector : {"auto", "fade"}) {
     CAPTURE(detector);

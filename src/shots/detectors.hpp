@@ -102,9 +102,9 @@ class FadeDetector final : public ShotDetector {
   int64_t next_ = 0;
 };
 
-// Gradual transitions between two pictures (dissolves, cross-fades, wipes), reported as spans. At every frame it
-// tests windows of several widths ending there: see test(). Decisions lag 2 * 32 + 1 frames; memory is that
-// many value planes.
+// Gradual transitions between two pictures (dissolves, cross-fades, wipes, slides), reported as spans. At every
+// frame it tests windows of several widths ending there: see test(). Decisions lag 2 * 32 + 1 frames (a little more
+// while a transition waits for the next one, see emit()); memory is that many value planes and strip histograms.
 class DissolveDetector final : public ShotDetector {
  public:
   // No frame-to-frame step may carry more than this share of the window's change: a jump is a cut or a flash.
@@ -124,11 +124,25 @@ class DissolveDetector final : public ShotDetector {
   // (histogram_distance, 0..1), and every frame is a mixture of them within this share of that difference.
   static constexpr double kMinPaletteChange = 0.2;
   static constexpr double kMixtureResidual = 0.3;
-  // ... and, as camera motion changes the palette all along a shot, the shots on both sides change theirs, over
-  // as many frames as the transition lasts, by at most this share of the transition's change.
+  // ... and, as camera motion changes the palette all along a shot, the shots on both sides change theirs by at
+  // most this share of the transition's change over kSideSpans times the transition's length (see side_holds(): a
+  // side cut short by a cut or by another transition may change proportionally less, and must last at least half
+  // the transition).
   static constexpr double kSidePaletteShare = 0.4;
-  // ... over this many times the transition's length.
   static constexpr double kSideSpans = 1.5;
+  // Wipes and slides, by strips (strip_weights): the picture is cut into kStrips columns (and, apart, kStrips rows),
+  // each with its own colour histogram, which is compared with the strips of the two ends taken at every
+  // kSlideStep pixels (a picture moved by part of a strip still finds its own strip). The ends' strips differ by
+  // kMinPaletteChange and each strip lies within kMixtureResidual of that difference from one end.
+  static constexpr int kStrips = 8;
+  static constexpr int kSlideStep = 2;
+  // A strip is plainly one end's when it is nearer that end by this share of the two distances (the picture on
+  // each side of a wipe's seam is the one end or the other, not a gradient between them as in a pan over one).
+  static constexpr double kSeamShare = 0.25;
+  struct Strips {
+    std::array<Histogram, kStrips> aligned{};  // side by side
+    std::vector<Histogram> sliding;            // the same width, every kSlideStep pixels
+  };
   // Confirmation: two windows ending at least kConfirmShift frames apart agree on the span within
   // kConfirmFrames at each end.
   static constexpr int64_t kConfirmShift = 3;
@@ -149,10 +163,12 @@ class DissolveDetector final : public ShotDetector {
     Histogram hist{};
     double step = 0.0;       // mean absolute change from the previous frame
     double hist_step = 0.0;  // histogram_distance from the previous frame
+    Strips columns, rows;  // colour histograms of strips of the columns and of the rows
   };
   void test(int h, std::vector<Boundary>& out);
   bool blend_weights(int s, int e, double change, std::vector<double>& alpha);
   bool mixture_weights(int s, int e, std::vector<double>& alpha);
+  bool strip_weights(int s, int e, std::vector<double>& alpha);
   // The window whose fit metrics() shows.
   static constexpr int kShownHalf = 12;
   DetectorOptions options_;
@@ -171,12 +187,18 @@ class DissolveDetector final : public ShotDetector {
     bool by_palette = false;
     double palette_change = 0.0;
     Histogram after{};
-    double drift_after = 0.0;
+    std::vector<double> drift_after;  // histogram_distance from `after` of the frames span.end, span.end + 1, ...
+    bool after_closed = false;        // the shot after has ended (a palette jump) or been followed far enough
   };
   static int64_t side_frames(const Boundary& span);
-  double palette_drift(int64_t from, int64_t to, const Histogram& reference) const;
-  void emit(std::vector<Boundary>& out);
+  static bool side_holds(int64_t frames, double drift, const Candidate& c);
+  double palette_drift(int64_t from, int64_t to, const Histogram& reference, int64_t* seen) const;
+  void extend_after(Candidate& c, const Stored& f) const;
+  int64_t previous_end_ = 0;  // end of the last transition reported: the shot before a transition starts there
+  void emit(std::vector<Boundary>& out, int64_t next);
   std::optional<Candidate> pending_;  // the transition being widened by overlapping windows
+  std::vector<Candidate> held_;       // transitions before it that stand or fall with it (see emit())
+  static constexpr size_t kMaxHeld = 3;
   int64_t next_ = 0;
   double last_alpha_mid_ = -1.0, last_residual_ = -1.0, last_dip_ = -1.0, last_palette_ = -1.0;
 };

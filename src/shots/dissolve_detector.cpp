@@ -23,6 +23,55 @@ double mean_abs_diff(const cv::Mat& a, const cv::Mat& b) {
   return cv::mean(d)[0];
 }
 
+// The strips of one orientation from the colour counts of each line (pixel column or row) across it: kStrips
+// strips side by side, and strips of the same width at every kSlideStep lines.
+void make_strips(const std::vector<Histogram>& lines, int pixels_per_line, DissolveDetector::Strips& out) {
+  constexpr int n = DissolveDetector::kStrips;
+  const int count = static_cast<int>(lines.size());
+  const auto sum = [&](int from, int to) {
+    Histogram h{};
+    for (int k = from; k < to; ++k)
+      for (size_t i = 0; i < h.size(); ++i) h[i] += lines[static_cast<size_t>(k)][i];
+    const float total = static_cast<float>(std::max(1, (to - from) * pixels_per_line));
+    for (float& v : h) v /= total;
+    return h;
+  };
+  for (int k = 0; k < n; ++k) out.aligned[static_cast<size_t>(k)] = sum(k * count / n, (k + 1) * count / n);
+  const int width = std::max(1, count / n);
+  out.sliding.clear();
+  for (int from = 0; from + width <= count; from += DissolveDetector::kSlideStep)
+    out.sliding.push_back(sum(from, from + width));
+}
+
+// The strips of the columns and of the rows of the HSV picture, with marginal_histogram's bins.
+void strip_histograms(const cv::Mat& hsv, DissolveDetector::Strips& columns, DissolveDetector::Strips& rows) {
+  std::vector<Histogram> column_counts(static_cast<size_t>(hsv.cols), Histogram{}),
+      row_counts(static_cast<size_t>(hsv.rows), Histogram{});
+  for (int y = 0; y < hsv.rows; ++y) {
+    const auto* p = hsv.ptr<cv::Vec3b>(y);
+    Histogram& row = row_counts[static_cast<size_t>(y)];
+    for (int x = 0; x < hsv.cols; ++x) {
+      Histogram& column = column_counts[static_cast<size_t>(x)];
+      // OpenCV 8-bit hue is 0..179.
+      for (const size_t bin : {static_cast<size_t>(p[x][0] * kHueBins / 180),
+                               static_cast<size_t>(kHueBins + p[x][1] * kSatBins / 256),
+                               static_cast<size_t>(kHueBins + kSatBins + p[x][2] * kValBins / 256)}) {
+        column[bin] += 1.0f;
+        row[bin] += 1.0f;
+      }
+    }
+  }
+  make_strips(column_counts, hsv.rows, columns);
+  make_strips(row_counts, hsv.cols, rows);
+}
+
+// The distance of `h` to the nearest of `set`.
+double nearest(const Histogram& h, const std::vector<Histogram>& set) {
+  double d = 1.0;
+  for (const Histogram& g : set) d = std::min<double>(d, histogram_distance(h, g));
+  return d;
+}
+
 }  // namespace
 
 DissolveDetector::DissolveDetector(const DetectorOptions& options) : options_(options) {
@@ -46,6 +95,7 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
   f.mean = mean[0];
   f.variance = stddev[0] * stddev[0];
   f.hist = frame.signature.hist;
+  strip_histograms(frame.hsv, f.columns, f.rows);
   if (!frames_.empty()) {
     f.step = mean_abs_diff(f.value, frames_.back().value);
     f.hist_step = histogram_distance(f.hist, frames_.back().hist);
@@ -55,32 +105,90 @@ void DissolveDetector::process(const FrameFeatures& frame, std::vector<Boundary>
   next_ = frame.index + 1;
   last_alpha_mid_ = last_residual_ = last_dip_ = last_palette_ = -1.0;
   for (int h : kHalfWidths) test(h, out);
-  if (pending_ && pending_->by_palette) {
-    const Boundary& span = pending_->span;
-    if (frame.index <= span.end + side_frames(span))
-      pending_->drift_after = std::max<double>(pending_->drift_after, histogram_distance(pending_->after, frames_.back().hist));
+  if (pending_ && pending_->by_palette) extend_after(*pending_, frames_.back());
+  if (pending_ && pending_->span.end + 2 <= frame.index - 2 * max_half_) emit(out, INT64_MAX);
+}
+
+// Adds frame f to the shot after candidate c, if it is the next one and that shot goes on: it ends at a palette jump
+// (a cut), and is followed for side_frames() frames.
+void DissolveDetector::extend_after(Candidate& c, const Stored& f) const {
+  if (c.after_closed || f.index != c.span.end + static_cast<int64_t>(c.drift_after.size())) return;
+  if (f.index > c.span.end && f.hist_step >= options_.histogram_threshold) {
+    c.after_closed = true;
+    return;
   }
-  if (pending_ && pending_->span.end + 2 <= frame.index - 2 * max_half_) emit(out);
+  c.drift_after.push_back(histogram_distance(c.after, f.hist));
+  if (static_cast<int64_t>(c.drift_after.size()) > side_frames(c.span)) c.after_closed = true;
+}
+
+// Whether a shot beside a transition found by its colours holds its palette: over `frames` frames (up to
+// side_frames()), it drifts from the frame next to the transition by at most kSidePaletteShare of the transition's
+// change, scaled down for a side shorter than side_frames() (camera motion changes the palette at some rate; a
+// transition changes it faster). A side shorter than half the transition is no evidence: a camera move that
+// starts slowly (a swing) holds its palette for a few frames.
+bool DissolveDetector::side_holds(int64_t frames, double drift, const Candidate& c) {
+  if (2 * frames < c.span.end - c.span.start) return false;
+  const double share = std::min(1.0, static_cast<double>(frames) / static_cast<double>(side_frames(c.span)));
+  return drift <= kSidePaletteShare * c.palette_change * share;
 }
 
 int64_t DissolveDetector::side_frames(const Boundary& span) {
   return static_cast<int64_t>(std::lround(kSideSpans * static_cast<double>(span.end - span.start)));
 }
 
-// The largest histogram_distance from `reference` of the frames from..to that are still held.
-double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference) const {
+// The largest histogram_distance from `reference` of the frames from..to that are still held and belong to the
+// shot of frame `to`, which starts after a palette jump (a cut) or a transition this detector found; `seen` is
+// how many frames that is.
+double DissolveDetector::palette_drift(int64_t from, int64_t to, const Histogram& reference, int64_t* seen) const {
   double drift = 0.0;
-  for (const Stored& f : frames_)
-    if (f.index >= from && f.index <= to) drift = std::max<double>(drift, histogram_distance(reference, f.hist));
+  int64_t count = 0;
+  const auto at = [&](int64_t index) -> const Stored& {
+    return frames_[static_cast<size_t>(index - frames_.front().index)];
+  };
+  // A transition still pending before this one bounds its shot too.
+  int64_t floor = previous_end_;
+  if (pending_ && pending_->span.end <= to + 1) floor = std::max(floor, pending_->span.end);
+  from = std::max(from, frames_.front().index);
+  to = std::min(to, frames_.back().index);
+  for (int64_t k = to; k >= std::max(from, floor); --k) {
+    const Stored& f = at(k);
+    drift = std::max<double>(drift, histogram_distance(reference, f.hist));
+    ++count;
+    if (f.hist_step >= options_.histogram_threshold) break;
+  }
+  *seen = count;
   return drift;
 }
 
-// Reports the pending transition. One found by its colours must also be followed by a shot whose palette holds
-// (kSidePaletteShare), over as many frames as the transition lasted or to the newest frame.
-void DissolveDetector::emit(std::vector<Boundary>& out) {
+// Decides on the pending transition. One found by its colours must also be followed by a shot whose palette holds
+// (side_holds). When it holds only up to `next`, the start of the next transition found, that shot ends there if
+// the next transition is real: the pending one is held until the next is decided, and shares its fate.
+void DissolveDetector::emit(std::vector<Boundary>& out, int64_t next) {
   const Candidate c = *pending_;
   pending_.reset();
-  if (!c.by_palette || c.drift_after <= kSidePaletteShare * c.palette_change) out.push_back(c.span);
+  bool accept = true;
+  if (c.by_palette) {
+    const auto side_up_to = [&](int64_t limit) {
+      double drift = 0.0;
+      int64_t frames = 0;
+      for (; frames < static_cast<int64_t>(c.drift_after.size()) && c.span.end + frames < limit; ++frames)
+        drift = std::max(drift, c.drift_after[static_cast<size_t>(frames)]);
+      return side_holds(frames, drift, c);
+    };
+    accept = side_up_to(INT64_MAX);
+    // A chain of such transitions holds back the frames from the first one on: it is kept short (kMaxHeld), so
+    // that the frames waiting stay bounded, and a transition that would make it longer is dropped with it.
+    if (!accept && next != INT64_MAX && side_up_to(next) && held_.size() < kMaxHeld) {
+      held_.push_back(c);
+      return;
+    }
+  }
+  if (accept) {
+    for (const Candidate& h : held_) out.push_back(h.span);
+    out.push_back(c.span);
+    previous_end_ = c.span.end;
+  }
+  held_.clear();
 }
 
 // The blend weights of frames s..e: least squares F_j ~ (1 - a_j) F_s + a_j F_e on the value planes. Returns
@@ -170,11 +278,87 @@ bool DissolveDetector::mixture_weights(int s, int e, std::vector<double>& alpha)
   return true;
 }
 
+// The weights of a wipe or a slide, from strips: such a transition replaces the picture strip by strip, from one
+// side, so every column (or row) strip of every frame looks like a strip of one of the two ends, and the strips
+// that look like the end after form one run from one edge, the same edge all along. Each strip is compared with the
+// nearest strip of each end rather than the one at its place, because the shots move and a slide shifts both
+// pictures; colours, not pixels, for the same reason. The ends' strips must differ by kMinPaletteChange.
+bool DissolveDetector::strip_weights(int s, int e, std::vector<double>& alpha) {
+  for (const bool by_rows : {false, true}) {
+    const auto strips = [&](int j) -> const Strips& {
+      const Stored& f = frames_[static_cast<size_t>(j)];
+      return by_rows ? f.rows : f.columns;
+    };
+    const auto &a = strips(s).sliding, &b = strips(e).sliding;
+    double sep_a = 0.0, sep_b = 0.0;
+    for (int x = 0; x < kStrips; ++x) {
+      sep_a += nearest(strips(s).aligned[static_cast<size_t>(x)], b);
+      sep_b += nearest(strips(e).aligned[static_cast<size_t>(x)], a);
+    }
+    const double separation = std::min(sep_a, sep_b) / kStrips;
+    if (separation < kMinPaletteChange) continue;
+    const double bound = kMixtureResidual * separation;
+    int edge = 0;  // +1: the picture after enters at strip 0; -1: at the last strip
+    bool ok = true;
+    // The middle frame first: a window that is no wipe fails there most often, and test() wants its weight between
+    // 0.2 and 0.8 anyway.
+    const int middle = (s + e) / 2;
+    for (int step = s - 1; step <= e; ++step) {
+      const int j = step < s ? middle : step;
+      if (step == middle) continue;
+      std::array<double, kStrips> w{};
+      int unclear = 0, after = 0;
+      for (int x = 0; x < kStrips; ++x) {
+        const Histogram& h = strips(j).aligned[static_cast<size_t>(x)];
+        const double da = nearest(h, a), db = nearest(h, b);
+        w[static_cast<size_t>(x)] = da + db > 0 ? da / (da + db) : 0.5;
+        // Neither end's, or as much one's as the other's: only the seam may be.
+        if (std::min(da, db) > bound || std::fabs(w[static_cast<size_t>(x)] - 0.5) < kSeamShare) ++unclear;
+        if (w[static_cast<size_t>(x)] > 0.5) ++after;
+      }
+      // One strip may hold the seam between the two pictures.
+      if (unclear > 1) {
+        ok = false;
+        break;
+      }
+      if (after > 0 && after < kStrips) {
+        const auto run = [&](int from) {
+          for (int k = 0; k < after; ++k)
+            if (w[static_cast<size_t>(from + k)] <= 0.5) return false;
+          return true;
+        };
+        const int side = run(0) ? 1 : run(kStrips - after) ? -1 : 0;
+        if (side == 0 || (edge != 0 && side != edge)) {
+          ok = false;
+          break;
+        }
+        edge = side;
+      }
+      double sum = 0.0;
+      for (double v : w) sum += std::clamp(2.0 * v - 0.5, 0.0, 1.0);
+      alpha[static_cast<size_t>(j - s)] = sum / kStrips;
+      if (j == middle && (alpha[static_cast<size_t>(j - s)] < 0.2 || alpha[static_cast<size_t>(j - s)] > 0.8)) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok || edge == 0) continue;
+    // A cut changes every strip at once.
+    bool steps = true;
+    for (size_t k = 1; k < static_cast<size_t>(e - s + 1); ++k)
+      steps = steps && alpha[k] - alpha[k - 1] <= kMaxStepShare;
+    if (steps) return true;
+  }
+  return false;
+}
+
 // Tests whether the newest 2h+1 frames are one gradual transition: the first and last differ a lot, no single
 // frame step carries much of that change (not a cut, not a flash), every frame in between is a blend of the two
-// ends (blend_weights) or a mixture of their colours (mixture_weights), and the blend weight rises through the
-// middle with plateaus at both ends. Dissolves and fades between two pictures are such blends. Camera motion is
-// neither: the middle frame of a pan is no blend of its ends, and keeps their palette.
+// ends (blend_weights), a mixture of their colours (mixture_weights) or made of strips of the one and of the other
+// (strip_weights), and the blend weight rises through the middle with plateaus at both ends. Dissolves and fades
+// between two pictures are such blends, wipes and slides such strips. Camera motion is neither: the middle frame of
+// a pan is no blend of its ends, and keeps their palette; a pan that does bring in new colours from one edge looks
+// like a slide, and is told apart by the shots around it, which change their palette too (side_holds()).
 void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int n = static_cast<int>(frames_.size());
   if (n < 2 * h + 1) return;
@@ -183,11 +367,16 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   if (change < options_.dissolve_min_change) return;
   double max_step = 0.0;
   for (int j = s + 1; j <= e; ++j) max_step = std::max(max_step, frames_[static_cast<size_t>(j)].step);
-  if (max_step > kMaxStepShare * change) return;
+  // A frame step carrying much of the change is a cut or a flash for the two fits of the whole picture; the strip fit
+  // checks the steps of its own weights instead, as a wipe or slide over fast motion has large steps everywhere.
+  const bool steps_ok = max_step <= kMaxStepShare * change;
 
   std::vector<double> alpha(static_cast<size_t>(2 * h + 1));
-  const bool by_palette = !blend_weights(s, e, change, alpha);
-  if (by_palette && !mixture_weights(s, e, alpha)) return;
+  bool by_palette = false;
+  if (!(steps_ok && blend_weights(s, e, change, alpha))) {
+    by_palette = true;
+    if (!(steps_ok && mixture_weights(s, e, alpha)) && !strip_weights(s, e, alpha)) return;
+  }
   const double mid = alpha[static_cast<size_t>(h)];
   if (mid < 0.2 || mid > 0.8) return;
   // The weight must rise steadily: by quarters, and never fall back by much.
@@ -221,20 +410,22 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   const int64_t end = base + static_cast<int64_t>(std::ceil(ramp_end)) + 1;
   // A ramp of one or two frames is a cut seen through a soft encoder; the cut detectors own it.
   if (end - start < kMinFrames) return;
-  Candidate found{{BoundaryKind::Transition, start, end, change}, by_palette};
+  Candidate found;
+  found.span = {BoundaryKind::Transition, start, end, change};
+  found.by_palette = by_palette;
   if (by_palette) {
     // Camera motion changes the palette all along a shot, a transition between two shots only while it lasts:
-    // the shot before must hold its palette over as many frames as the transition lasts (kSidePaletteShare), and
-    // the shot after is checked as its frames arrive.
+    // the shot before must hold its palette (side_holds), and the shot after is checked as its frames arrive.
     const int64_t length = side_frames(found.span);
     found.palette_change = histogram_distance(frames_[static_cast<size_t>(s)].hist, frames_[static_cast<size_t>(e)].hist);
     const auto hist_at = [&](int64_t index) -> const Histogram& {
       return frames_[static_cast<size_t>(std::max<int64_t>(0, index - frames_.front().index))].hist;
     };
-    if (palette_drift(start - 1 - length, start - 1, hist_at(start - 1)) > kSidePaletteShare * found.palette_change)
-      return;
+    int64_t side = 0;
+    const double drift_before = palette_drift(start - 1 - length, start - 1, hist_at(start - 1), &side);
+    if (!side_holds(side, drift_before, found)) return;
     found.after = hist_at(end);
-    found.drift_after = palette_drift(end, end + length, found.after);
+    for (const Stored& f : frames_) extend_after(found, f);
   }
   // A transition stays put while the window slides over it; the ramp that smooth periodic motion shows a window
   // moves with the window. So a span counts only once another window, ending kConfirmShift or more frames
@@ -254,16 +445,17 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
     if (change > p.score * 1.05 || (change > p.score * 0.95 && end - start > p.end - p.start)) *pending_ = found;
     return;
   }
-  if (pending_) emit(out);
+  if (pending_) emit(out, start);
   pending_ = found;
 }
 
 void DissolveDetector::flush(std::vector<Boundary>& out) {
-  if (pending_) emit(out);
+  if (pending_) emit(out, INT64_MAX);
 }
 
 int64_t DissolveDetector::settled_before() const {
   const int64_t oldest = next_ - 2 * max_half_ - 1;
+  if (!held_.empty()) return std::max<int64_t>(0, std::min(held_.front().span.start, oldest));
   if (pending_) return std::max<int64_t>(0, std::min(pending_->span.start, oldest));
   return std::max<int64_t>(0, oldest);
 }
