@@ -60,6 +60,9 @@
 # mpeg4_cut.mkv         512x288 MPEG-4 part 2 with B-frames (a codec that decodes at reduced size), 25 fps,
 #                       40 frames: 0-19 testsrc2, 20-39 SMPTE HD bars; one hard cut: 20 @ 0.80, on a B-frame
 #                       (scene-change I-frames off; I-frames at 0, 12, 24, 36)
+# hevc_gop.mp4          96x64 HEVC (libx265, open GOPs: keyframes at 0, 140 and 280, B-frames), 25 fps, 300
+#                       frames of testsrc2, no cut. Keyframes more than 128 pictures apart: picture order counts
+#                       (8 bits here) seen from one keyframe to the next wrap, and HEVC orders output by them
 # mpeg4_aba.mkv         320x180 MPEG-4 part 2 with B-frames, 25 fps, 60 frames: 0-14 SMPTE HD bars, 15-29
 #                       testsrc2, 30-59 the bars again; hard cuts at 15 and 30, keyframes only at 0 and 48: the
 #                       keyframes on both sides of the cuts show the same picture
@@ -271,7 +274,7 @@ $(shot "[pa]null" 0 45)[c0];$(shot "$(look_mandel_spiral $S)" 0 50)[c1];$(shot "
 # ---------------------------------------------------------------------------------------------------------
 make_fixtures() {
   rm -rf "$TD/bad"
-  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv"
+  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv" "$TD/hevc_gop.mp4"
   mkdir -p "$TD/bad"
 
   : >"$TD/bad/empty.mp4"
@@ -324,6 +327,13 @@ make_fixtures() {
     -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -g 48 -sc_threshold 1000000000 -threads 1 -an \
     "$TD/mpeg4_aba.tmp.mkv"
   mv -f "$TD/mpeg4_aba.tmp.mkv" "$TD/mpeg4_aba.mkv"
+
+  # hevc_gop.mp4: keyframes-only decoding of HEVC, whose decoder orders output by picture order count.
+  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(shot "$(look_testsrc2 96x64)" 0 300)[out0]" \
+    -map '[out0]' "${BITEXACT[@]}" -c:v libx265 -preset ultrafast -an \
+    -x265-params keyint=140:min-keyint=140:scenecut=0:bframes=3:pools=none:frame-threads=1:log-level=error \
+    "$TD/hevc_gop.tmp.mp4"
+  mv -f "$TD/hevc_gop.tmp.mp4" "$TD/hevc_gop.mp4"
 }
 
 verify() {
@@ -335,7 +345,7 @@ verify() {
       grep -o 'pts_time:[0-9.]*' | cut -d: -f2 | tr '\n' ' ' || true)
     printf '%-28s frames=%-4s scene>0.3 at t=%-16s md5=%s\n' "${f#"$ROOT"/}" "$n" "${cuts:--}" \
       "$(md5sum <"$f" | cut -c1-32)"
-  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv")
+  done < <(find "$SV" -name '*.mp4' | sort; printf '%s\n' "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv" "$TD/hevc_gop.mp4")
 }
 
 # ---------------------------------------------------------------------------------------------------------

@@ -195,6 +195,29 @@ TEST_CASE("vidsplit::VideoDecoder keyframes_only") {
   CHECK(after_seek.front() == all[12].pts);
 }
 
+TEST_CASE("vidsplit::VideoDecoder keyframes_only on HEVC with open GOPs") {
+  // Keyframes at 0, 140 and 280, followed in the file by B-frames shown before them (open GOPs). HEVC outputs
+  // pictures by picture order count, which (8 bits here) the keyframes alone cannot carry over 140 pictures:
+  // fed keyframes only, the decoder gave 140 out before 0. Each keyframe is now drained on its own.
+  const std::string path = test::data("hevc_gop.mp4").string();
+  const std::vector<AnalysisFrame> all = decode_all(path);
+  REQUIRE(all.size() == 300);
+  DecoderOptions o;
+  o.keyframes_only = true;
+  VideoDecoder coarse(path, o);
+  AnalysisFrame f;
+  std::vector<int64_t> indices;
+  while (coarse.next(f)) {
+    REQUIRE(f.index < 300);
+    CHECK(f.pts == all[static_cast<size_t>(f.index)].pts);
+    CHECK(cv::norm(f.bgr, all[static_cast<size_t>(f.index)].bgr, cv::NORM_INF) == 0);
+    indices.push_back(f.index);
+  }
+  CHECK(indices == std::vector<int64_t>{0, 140, 280});
+  REQUIRE(coarse.frame_times().size() == 300);
+  for (int64_t i = 0; i < 300; ++i) CHECK(coarse.frame_times().pts(i) == all[static_cast<size_t>(i)].pts);
+}
+
 TEST_CASE("vidsplit::VideoDecoder reduced_resolution") {
   // MPEG-4 part 2 decodes at half size here (512x288 -> 256x144, still twice the 64x64 analysis frame).
   const std::string path = test::data("mpeg4_cut.mkv").string();

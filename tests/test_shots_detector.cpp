@@ -222,10 +222,11 @@ TEST_CASE("shots: --speed keyframes finds the same shots as a full decode on the
   // but the last; the shots must be exactly those of a full decode.
   ScanOptions o;
   o.keyframes_first = true;
-  for (const std::string name : {"jump/jump_cuts3.mp4", "wave/wave_cuts4.mp4", "run/run_aba.mp4"}) {
-    CAPTURE(name);
-    const VideoScan fast = scan_video({name, test::sample(name), ""}, o);
-    const VideoScan full = scan_video({name, test::sample(name), ""}, ScanOptions{});
+  for (const std::string& path : {test::sample("jump/jump_cuts3.mp4"), test::sample("wave/wave_cuts4.mp4"),
+                                   test::sample("run/run_aba.mp4"), test::data("hevc_gop.mp4").string()}) {
+    CAPTURE(path);
+    const VideoScan fast = scan_video({path, path, ""}, o);
+    const VideoScan full = scan_video({path, path, ""}, ScanOptions{});
     REQUIRE_MESSAGE(fast.ok(), fast.error);
     CHECK(fast.frames == full.frames);
     REQUIRE(fast.shots.size() == full.shots.size());

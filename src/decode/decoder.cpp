@@ -139,6 +139,9 @@ struct VideoDecoder::Impl {
   int64_t last_duration = 0;
   bool skipping = false;   // reference_frames_only or keyframes_only is in effect
   bool keys_only = false;  // keyframes_only is in effect
+  // keyframes_only drains the codec after each keyframe: decoders that order output by picture order count
+  // (HEVC) would otherwise hold back, or reorder, pictures whose neighbours they never see.
+  bool drain_next = false, draining_key = false;
   // (pts, duration) of packets not yet counted, earliest first: a skipped frame's duration times the end of a
   // video whose last frame was skipped, as a decoded frame's would.
   std::priority_queue<std::pair<int64_t, int64_t>, std::vector<std::pair<int64_t, int64_t>>, std::greater<>> unseen;
@@ -339,10 +342,11 @@ struct VideoDecoder::Impl {
   // keyframes_only: a keyframe is sent only once the next one (or the end) is read. Frames shown before a
   // keyframe can follow it in the file (open GOPs, B-frames before a scene-change I-frame); their packet
   // times must be counted before the keyframe comes out, or the frame numbers after it would be wrong.
-  void send_held() {
-    if (!held->data && !held->side_data_elems) return;
+  bool send_held() {
+    if (!held->data && !held->side_data_elems) return false;
     send(held.get());
     av_packet_unref(held.get());
+    return true;
   }
 
   int64_t fallback_step() const {
@@ -417,6 +421,11 @@ struct VideoDecoder::Impl {
         emit(out);
         return true;
       }
+      if (got == AVERROR_EOF && draining_key) {
+        draining_key = false;
+        avcodec_flush_buffers(codec.get());
+        continue;
+      }
       if (got == AVERROR_EOF) {
         finish();
         return false;
@@ -430,6 +439,12 @@ struct VideoDecoder::Impl {
         fail_decoding(got);
       }
       // The decoder wants input. After the flush packet it never says EAGAIN, so this is pre-EOF.
+      if (drain_next) {
+        drain_next = false;
+        draining_key = true;
+        avcodec_send_packet(codec.get(), nullptr);
+        continue;
+      }
       if (options.stop && options.stop->load(std::memory_order_relaxed)) throw Interrupted();
       // An endless stream, or one built to be extremely slow to decode, becomes an error, not a hang.
       if (std::chrono::steady_clock::now() > deadline)
@@ -453,7 +468,7 @@ struct VideoDecoder::Impl {
         if (sizes.size() >= kMaxPacketSizes) sizes.erase(sizes.begin(), sizes.begin() + kMaxPacketSizes / 2);
         sizes.push_back({packet->pts, packet->size, (packet->flags & AV_PKT_FLAG_KEY) != 0});
         if (!(packet->flags & AV_PKT_FLAG_KEY)) continue;
-        send_held();
+        drain_next = send_held();
         av_packet_move_ref(held.get(), packet.get());
         continue;
       }
@@ -489,6 +504,7 @@ void VideoDecoder::seek(int64_t pts, bool every_frame) {
   d.stop_skipping();
   if (!every_frame && d.options.reference_frames_only) d.codec->skip_frame = AVDISCARD_NONREF;
   av_packet_unref(d.held.get());
+  d.drain_next = d.draining_key = false;
   d.unseen = {};
   d.finished = false;
 }
