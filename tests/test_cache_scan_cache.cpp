@@ -6,6 +6,9 @@
 
 #include <sys/wait.h>
 
+#include <chrono>
+#include <fstream>
+
 using namespace vidsplit;
 using test::run_cli;
 namespace fs = std::filesystem;
@@ -50,6 +53,22 @@ TEST_CASE("vidsplit::ScanCache") {
   cache.store(ScanCache::file_hash(test::sample("run/run_vfr.mp4")), failed);
   CHECK(entries(dir.path() / "cache").size() == 1);
   CHECK_THROWS_AS(ScanCache::file_hash(dir / "missing.mp4"), Error);
+}
+
+TEST_CASE("vidsplit::ScanCache removes the temporary files a killed run left, and only those") {
+  test::TempDir dir;
+  const fs::path sub = fs::path(dir / "cache") / "ab";
+  fs::create_directories(sub);
+  const fs::path stale = sub / "ab12-34.json.tmp.host.123.0", fresh = sub / "ab12-34.json.tmp.host.456.0";
+  const fs::path entry = sub / "ab12-34.json", other = sub / "notes.tmp.old";
+  for (const fs::path& p : {stale, fresh, entry, other}) std::ofstream(p) << "x";
+  const auto two_hours_ago = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  for (const fs::path& p : {stale, entry, other}) fs::last_write_time(p, two_hours_ago);
+  ScanCache cache(dir / "cache", "params");
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(fresh));  // a writer may still be at work on it
+  CHECK(fs::exists(entry));
+  CHECK(fs::exists(other));  // not an entry's temporary file
 }
 
 TEST_CASE("vidsplit run: a rerun from the cache gives byte-identical outputs, and damaged entries are ignored") {

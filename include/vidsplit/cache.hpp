@@ -12,7 +12,8 @@ namespace vidsplit {
 class ScanCache {
  public:
   // `parameters` is everything that changes a scan's result (detector, thresholds, analysis size...), in
-  // a canonical text form; entries made with other parameters are never returned.
+  // a canonical text form; entries made with other parameters are never returned. Opening removes the
+  // temporary files of entries whose writer was killed (an hour old or more).
   ScanCache(std::string dir, const std::string& parameters);
 
   // 64-bit hash of the whole file's bytes. Throws Error when the file cannot be read.

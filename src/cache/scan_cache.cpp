@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -18,11 +19,31 @@ namespace vidsplit {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A run killed while storing an entry leaves its temporary file (write_file_atomic's `<entry>.tmp.<host>.<pid>.<n>`)
+// behind. Writing an entry takes milliseconds, so one an hour old belongs to no live writer, not even another
+// shard's run on a shared cache: removed when a cache is opened. Best effort: a file that cannot be listed or
+// removed stays.
+void remove_stale_temporaries(const fs::path& dir) {
+  const auto stale_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 1 || it->path().filename().string().find(".json.tmp.") == std::string::npos) continue;
+    std::error_code stat_ec;
+    if (it->is_regular_file(stat_ec) && it->last_write_time(stat_ec) < stale_before && !stat_ec)
+      fs::remove(it->path(), stat_ec);
+  }
+}
+
+}  // namespace
+
 ScanCache::ScanCache(std::string dir, const std::string& parameters)
     : dir_(std::move(dir)), parameters_hash_(hash_string(parameters + "\n" + kVersion)) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw ConfigError(fmt::format("cannot create cache folder {}: {}", dir_, ec.message()));
+  remove_stale_temporaries(dir_);
 }
 
 uint64_t ScanCache::file_hash(const std::string& path) {
