@@ -3,6 +3,7 @@
 #include "vidsplit/error.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <sys/wait.h>
 
@@ -57,18 +58,28 @@ TEST_CASE("vidsplit::ScanCache") {
 
 TEST_CASE("vidsplit::ScanCache removes the temporary files a killed run left, and only those") {
   test::TempDir dir;
-  const fs::path sub = fs::path(dir / "cache") / "ab";
+  const std::string video = test::sample("run/run_aba.mp4");
+  const InputVideo input{"run/run_aba.mp4", video, "run"};
+  const uint64_t key = ScanCache::file_hash(video);
+  // The entry's subfolder (the first two hex digits of its key), where a killed writer of it left its file.
+  const fs::path sub = fs::path(dir / "cache") / fmt::format("{:016x}", key).substr(0, 2);
+  const fs::path elsewhere = fs::path(dir / "cache") / (sub.filename() == "00" ? "01" : "00");
   fs::create_directories(sub);
+  fs::create_directories(elsewhere);
   const fs::path stale = sub / "ab12-34.json.tmp.host.123.0", fresh = sub / "ab12-34.json.tmp.host.456.0";
   const fs::path entry = sub / "ab12-34.json", other = sub / "notes.tmp.old";
-  for (const fs::path& p : {stale, fresh, entry, other}) std::ofstream(p) << "x";
+  const fs::path unvisited = elsewhere / "cd56-78.json.tmp.host.123.0";
+  for (const fs::path& p : {stale, fresh, entry, other, unvisited}) std::ofstream(p) << "x";
   const auto two_hours_ago = fs::file_time_type::clock::now() - std::chrono::hours(2);
-  for (const fs::path& p : {stale, entry, other}) fs::last_write_time(p, two_hours_ago);
+  for (const fs::path& p : {stale, entry, other, unvisited}) fs::last_write_time(p, two_hours_ago);
   ScanCache cache(dir / "cache", "params");
+  CHECK(fs::exists(stale));  // opening lists nothing: a rerun served from the cache stays cheap
+  cache.store(key, scan_video(input, ScanOptions{}));
   CHECK_FALSE(fs::exists(stale));
   CHECK(fs::exists(fresh));  // a writer may still be at work on it
   CHECK(fs::exists(entry));
-  CHECK(fs::exists(other));  // not an entry's temporary file
+  CHECK(fs::exists(other));      // not an entry's temporary file
+  CHECK(fs::exists(unvisited));  // a folder this cache has not written to is left for the run that does
 }
 
 TEST_CASE("vidsplit run: a rerun from the cache gives byte-identical outputs, and damaged entries are ignored") {

@@ -23,13 +23,12 @@ namespace {
 
 // A run killed while storing an entry leaves its temporary file (write_file_atomic's `<entry>.tmp.<host>.<pid>.<n>`)
 // behind. Writing an entry takes milliseconds, so one an hour old belongs to no live writer, not even another
-// shard's run on a shared cache: removed when a cache is opened. Best effort: a file that cannot be listed or
-// removed stays.
-void remove_stale_temporaries(const fs::path& dir) {
+// shard's run on a shared cache. Best effort: a file that cannot be listed or removed stays.
+void remove_stale_temporaries(const fs::path& folder) {
   const auto stale_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it.depth() > 1 || it->path().filename().string().find(".json.tmp.") == std::string::npos) continue;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().find(".json.tmp.") == std::string::npos) continue;
     std::error_code stat_ec;
     if (it->is_regular_file(stat_ec) && it->last_write_time(stat_ec) < stale_before && !stat_ec)
       fs::remove(it->path(), stat_ec);
@@ -43,7 +42,6 @@ ScanCache::ScanCache(std::string dir, const std::string& parameters)
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw ConfigError(fmt::format("cannot create cache folder {}: {}", dir_, ec.message()));
-  remove_stale_temporaries(dir_);
 }
 
 uint64_t ScanCache::file_hash(const std::string& path) {
@@ -84,9 +82,16 @@ std::optional<VideoScan> ScanCache::find(const InputVideo& input, uint64_t file_
 void ScanCache::store(uint64_t file_hash, const VideoScan& scan) const {
   if (!scan.ok()) return;
   const std::string path = entry_path(file_hash);
+  const fs::path folder = fs::path(path).parent_path();
   std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) throw Error(fmt::format("cannot create cache folder {}: {}", fs::path(path).parent_path().string(), ec.message()));
+  fs::create_directories(folder, ec);
+  if (ec) throw Error(fmt::format("cannot create cache folder {}: {}", folder.string(), ec.message()));
+  // A killed run's leftovers lie in the folders it was writing to, which its rerun writes to again: each folder
+  // is swept on this cache's first store there, so a rerun that finds everything cached lists nothing.
+  {
+    std::lock_guard lock(swept_mutex_);
+    if (swept_.insert(folder.string()).second) remove_stale_temporaries(folder);
+  }
   write_file_atomic(path, scan_line(scan));
 }
 
