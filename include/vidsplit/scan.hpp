@@ -38,9 +38,11 @@ struct ScanOptions {
   std::string detector = "auto";
   DetectorOptions detection;
   int keyframes_per_clip = 8;
-  // Keyframe first, coarse to fine (--speed keyframes, fast): decode the keyframes, then in full only the
-  // stretches between two keyframes that differ; the others are analysed as blends of their two keyframes.
-  // Frame numbers and times stay exact. decoder.reference_frames_only is ignored.
+  // Keyframe first, coarse to fine (--speed keyframes, fast): decode the keyframes, then only the stretches
+  // between two keyframes where a boundary could lie (the keyframes differ, or a frame inside cost as much as a
+  // new picture); the others are analysed as blends of their two keyframes. Frame numbers and times stay
+  // exact. The decoded stretches follow the decoder options (with reference_frames_only, their reference
+  // frames, cuts refined as in the plain scan).
   bool keyframes_first = false;
   int threads = 0;  // total worker budget; 0 = all cores
   // Reuses and fills this cache (not owned; null = no cache).

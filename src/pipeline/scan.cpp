@@ -123,11 +123,10 @@ class FrameAnalyser {
         detector_(make_detector(options.detector, options.detection)),
         shots_(options.keyframes_per_clip) {}
 
-  // A decoded frame; frame.index is its number in the video. Returns its features (valid until the next call).
-  const FrameFeatures& add(const AnalysisFrame& frame) {
+  // A decoded frame; frame.index is its number in the video.
+  void add(const AnalysisFrame& frame) {
     extractor_.compute(frame, features_);
     add(frame.index, frame.intra, features_, features_.signature);
-    return features_;
   }
 
   // A frame whose features are known (features.index is set here): `keep` is what the shot list keeps of it.
