@@ -1,6 +1,7 @@
 // scan.jsonl lines read back: a round trip, and the malformed lines the fuzzers found or that are of their kind.
 #include "support.hpp"
 #include "vidsplit/error.hpp"
+#include "vidsplit/io.hpp"
 #include "vidsplit/outputs.hpp"
 #include "vidsplit/scan.hpp"
 
@@ -42,4 +43,27 @@ TEST_CASE("vidsplit::parse_scan_line") {
     CHECK_THROWS_WITH_AS(parse_scan_line(with("/times/runs"_json_pointer, json::parse("[[4611686018427387904, 39]]"))),
                          "times.runs overflow 64-bit timestamps", Error);
   }
+}
+
+TEST_CASE("vidsplit::read_scan_jsonl refuses a file that is not a vidsplit scan of this format") {
+  const test::TempDir dir;
+  const std::string path = dir / "scan.jsonl";
+  json parameters;
+  const auto read_header = [&](const std::string& header) {
+    write_file_atomic(path, header + "\n");
+    return read_scan_jsonl(path, parameters);
+  };
+  CHECK(read_header(R"({"format": "vidsplit-scan", "format_version": 1, "parameters": {"seed": 3}})").empty());
+  CHECK(parameters == json{{"seed", 3}});
+  // fuzz_readers finding: a float version was cast to int (undefined behaviour) before it was compared.
+  CHECK_THROWS_WITH_AS(read_header(R"({"format": "vidsplit-scan", "format_version": 8.88889e82})"),
+                       (path + ": line 1: unsupported scan format_version 8.88889e+82").c_str(), Error);
+  CHECK_THROWS_WITH_AS(read_header(R"({"format": "vidsplit-scan", "format_version": 2})"),
+                       (path + ": line 1: unsupported scan format_version 2").c_str(), Error);
+  CHECK_THROWS_WITH_AS(read_header(R"({"format": "vidsplit-scan"})"),
+                       (path + ": line 1: unsupported scan format_version null").c_str(), Error);
+  CHECK_THROWS_WITH_AS(read_header(R"({"videos": []})"), (path + ": line 1: not a vidsplit scan (no format header)").c_str(),
+                       Error);
+  write_file_atomic(path, "");
+  CHECK_THROWS_WITH_AS(read_scan_jsonl(path, parameters), (path + ": empty file, not a vidsplit scan").c_str(), Error);
 }

@@ -226,8 +226,9 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
       const json j = json::parse(line);
       if (!header) {
         if (j.value("format", "") != "vidsplit-scan") throw Error("not a vidsplit scan (no format header)");
-        if (j.value("format_version", 0) != kFormatVersion)
-          throw Error(fmt::format("unsupported scan format_version {}", j.value("format_version", 0)));
+        // Not j.value("format_version", 0): that casts a float to int (fuzz_readers: 8.9e82).
+        if (!j.contains("format_version") || j["format_version"] != kFormatVersion)
+          throw Error(fmt::format("unsupported scan format_version {}", j.value("format_version", json()).dump()));
         parameters = j.value("parameters", json::object());
         header = true;
         continue;
