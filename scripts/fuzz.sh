@@ -5,17 +5,22 @@
 #   scripts/fuzz.sh                      every target, 60 s each
 #   scripts/fuzz.sh --seconds 600        longer runs
 #   scripts/fuzz.sh fuzz_readers         one target (also: --seconds N fuzz_decode)
+#   scripts/fuzz.sh --seed 0             a new random seed each run, to explore further (the default, 1, makes
+#                                        a CI run try the same inputs in the same order every time, so a red CI
+#                                        means the change under test, not the luck of the draw)
 # Reproduce a finding: build-fuzz/fuzz/<target> build-fuzz/artifacts/<target>/crash-...
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 seconds=60
+seed=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     fuzz_*) targets+=("$1"); shift ;;
-    *) echo "usage: scripts/fuzz.sh [--seconds N] [fuzz_decode|fuzz_readers ...]" >&2; exit 2 ;;
+    *) echo "usage: scripts/fuzz.sh [--seconds N] [--seed N] [fuzz_decode|fuzz_readers ...]" >&2; exit 2 ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_readers)
@@ -30,8 +35,8 @@ status=0
 for t in "${targets[@]}"; do
   # New inputs go to a scratch corpus in the build folder; the committed seeds are only read.
   mkdir -p "$build_dir/corpus/$t" "$build_dir/artifacts/$t"
-  echo "fuzz: $t for $seconds s" >&2
-  if ! "$build_dir/fuzz/$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+  echo "fuzz: $t for $seconds s, seed $seed" >&2
+  if ! "$build_dir/fuzz/$t" -seed="$seed" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$build_dir/artifacts/$t/" "$build_dir/corpus/$t" "$VIDSPLIT_ROOT/fuzz/corpus/$t" \
       > "$build_dir/$t.log" 2>&1; then
     echo "fuzz: $t FAILED; log: $build_dir/$t.log, inputs: $build_dir/artifacts/$t/" >&2

@@ -37,4 +37,6 @@ line='{"video":"a.mp4","path":"a.mp4","label":"jump","content_hash":"00000000000
 printf '5%s' "$line" > "$readers/scan_line.json"
 printf '6{"format":"vidsplit-scan","format_version":1,"parameters":{}}\n%s\n{"video":"b.mp4","path":"b.mp4","label":"run","error":"file not found"}\n' \
   "$line" > "$readers/scan.jsonl"
+# Findings, kept as seeds so every run tries them again.
+printf '6{"format": "vidsplit-scan", "format_version": 8.88889e82}\n' > "$readers/scan_float_version.jsonl"
 ls -l "$videos" "$readers"
