@@ -21,13 +21,17 @@ int box_last(int i, int n, int out) {
 }
 
 // Adds one source row of a component into `sums`. The contiguous 8-bit case is the one every common
-// decoder output hits (yuv420p & co.), written so the compiler vectorises it.
-void add_row(const uint8_t* row, const AVComponentDescriptor& c, bool wide, int width, uint32_t* sums) {
+// decoder output hits (yuv420p & co.), written so the compiler vectorises it; its sums are 16-bit when the
+// rows of a box cannot overflow them, which halves the widening work of that loop (the scan's largest
+// cost after the decoder itself).
+template <typename Sum>
+void add_row(const uint8_t* __restrict row, const AVComponentDescriptor& c, bool wide, int width,
+             Sum* __restrict sums) {
   if (!wide && c.step == 1) {
-    for (int x = 0; x < width; ++x) sums[x] += row[x];
+    for (int x = 0; x < width; ++x) sums[x] = static_cast<Sum>(sums[x] + row[x]);
   } else if (!wide) {
-    for (int x = 0; x < width; ++x) sums[x] += row[x * c.step];
-  } else {
+    for (int x = 0; x < width; ++x) sums[x] = static_cast<Sum>(sums[x] + row[x * c.step]);
+  } else if constexpr (sizeof(Sum) >= 4) {  // wide samples only ever go to 32-bit sums
     const uint32_t mask = (1u << c.depth) - 1;
     for (int x = 0; x < width; ++x) {
       const uint8_t* p = row + x * c.step;  // little-endian 16-bit storage, whatever the host order
@@ -81,23 +85,34 @@ void BoxScaler::average_plane(const AVFrame& f, const AVPixFmtDescriptor& d, int
   const int pw = chroma ? AV_CEIL_RSHIFT(f.width, d.log2_chroma_w) : f.width;
   const int ph = chroma ? AV_CEIL_RSHIFT(f.height, d.log2_chroma_h) : f.height;
   const bool wide = c.depth + c.shift > 8;
-  const uint8_t* base = f.data[c.plane] + c.offset;
-  const ptrdiff_t stride = f.linesize[c.plane];
 
   // Reading the frame is the whole cost, so tall boxes take every row_step-th row: at least four rows of
   // every box still count, which leaves a box mean within a grey level or two of the full one.
   const int row_step = std::max(1, ph / height / kMinRowsPerBox);
   out.resize(static_cast<size_t>(width) * height);
-  row_sums_.resize(static_cast<size_t>(pw));
+  const int tallest_box = ph / height + 1;
+  const int most_rows = (tallest_box + row_step - 1) / row_step;
+  if (!wide && most_rows * 255 <= UINT16_MAX)
+    box_means(f, c, pw, ph, row_step, wide, width, height, row_sums16_, out);
+  else
+    box_means(f, c, pw, ph, row_step, wide, width, height, row_sums32_, out);
+}
+
+template <typename Sum>
+void BoxScaler::box_means(const AVFrame& f, const AVComponentDescriptor& c, int pw, int ph, int row_step, bool wide,
+                          int width, int height, std::vector<Sum>& row_sums, std::vector<uint16_t>& out) {
+  const uint8_t* base = f.data[c.plane] + c.offset;
+  const ptrdiff_t stride = f.linesize[c.plane];
+  row_sums.resize(static_cast<size_t>(pw));
   for (int j = 0; j < height; ++j) {
     const int y0 = box_first(j, ph, height), y1 = box_last(j, ph, height);
-    std::fill(row_sums_.begin(), row_sums_.end(), 0u);
+    std::fill(row_sums.begin(), row_sums.end(), Sum{0});
     int rows = 0;
-    for (int y = y0; y < y1; y += row_step, ++rows) add_row(base + y * stride, c, wide, pw, row_sums_.data());
+    for (int y = y0; y < y1; y += row_step, ++rows) add_row(base + y * stride, c, wide, pw, row_sums.data());
     for (int i = 0; i < width; ++i) {
       const int x0 = box_first(i, pw, width), x1 = box_last(i, pw, width);
       uint64_t sum = 0;
-      for (int x = x0; x < x1; ++x) sum += row_sums_[static_cast<size_t>(x)];
+      for (int x = x0; x < x1; ++x) sum += row_sums[static_cast<size_t>(x)];
       const uint64_t count = uint64_t(x1 - x0) * uint64_t(rows);
       out[static_cast<size_t>(j) * width + i] = static_cast<uint16_t>((sum + count / 2) / count);
     }

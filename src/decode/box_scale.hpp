@@ -30,7 +30,13 @@ class BoxScaler {
   void average_plane(const AVFrame& f, const AVPixFmtDescriptor& d, int component, int width, int height,
                      std::vector<uint16_t>& out);
 
-  std::vector<uint32_t> row_sums_;
+  // The box means of rows sampled every row_step-th, with column sums of type Sum.
+  template <typename Sum>
+  void box_means(const AVFrame& f, const AVComponentDescriptor& c, int pw, int ph, int row_step, bool wide,
+                 int width, int height, std::vector<Sum>& row_sums, std::vector<uint16_t>& out);
+
+  std::vector<uint16_t> row_sums16_;
+  std::vector<uint32_t> row_sums32_;
   std::vector<uint16_t> y_, u_, v_;
 };
 

@@ -174,7 +174,8 @@ class DissolveDetector final : public ShotDetector {
   DetectorOptions options_;
   int max_half_ = 0;
   static constexpr int kSide = 16;
-  cv::Mat plane_, small_, ab_, diff_, residual_, to_a_, to_b_;
+  cv::Mat plane_, small_;
+  std::vector<double> ab_;  // blend_weights(): the change from one end of the window to the other
   std::deque<Stored> frames_;
   struct Seen {
     int64_t start, end, window_end;
