@@ -66,6 +66,10 @@
 # mpeg4_aba.mkv         320x180 MPEG-4 part 2 with B-frames, 25 fps, 60 frames: 0-14 SMPTE HD bars, 15-29
 #                       testsrc2, 30-59 the bars again; hard cuts at 15 and 30, keyframes only at 0 and 48: the
 #                       keyframes on both sides of the cuts show the same picture
+# mpeg4_two_cuts.mkv    320x180 MPEG-4 part 2 with 2 B-frames, 25 fps, 57 frames: 0-19 testsrc2, 20-40 SMPTE HD
+#                       bars, 41-56 testsrc2 again; cuts at 20 and 41, both on B-frames, one keyframe (0): a
+#                       reference-frames scan skips 37 frames, and putting both cuts on their exact frames would
+#                       decode 22 + 43 frames again
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -274,7 +278,8 @@ $(shot "[pa]null" 0 45)[c0];$(shot "$(look_mandel_spiral $S)" 0 50)[c1];$(shot "
 # ---------------------------------------------------------------------------------------------------------
 make_fixtures() {
   rm -rf "$TD/bad"
-  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv" "$TD/hevc_gop.mp4"
+  rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv" "$TD/hevc_gop.mp4" \
+    "$TD/mpeg4_two_cuts.mkv"
   mkdir -p "$TD/bad"
 
   : >"$TD/bad/empty.mp4"
@@ -327,6 +332,14 @@ make_fixtures() {
     -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -g 48 -sc_threshold 1000000000 -threads 1 -an \
     "$TD/mpeg4_aba.tmp.mkv"
   mv -f "$TD/mpeg4_aba.tmp.mkv" "$TD/mpeg4_aba.mkv"
+
+  # mpeg4_two_cuts.mkv: the refinement budget of --speed ref-frames (one keyframe, two cuts on B-frames).
+  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
+    "$(shot "$(look_testsrc2 320x180)" 0 20)" "$(shot "$(look_hdbars 320x180)" 0 21)" \
+    "$(shot "$(look_testsrc2 320x180)" 100 16)")[out0]" \
+    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -g 1000 -sc_threshold 1000000000 -threads 1 -an \
+    "$TD/mpeg4_two_cuts.tmp.mkv"
+  mv -f "$TD/mpeg4_two_cuts.tmp.mkv" "$TD/mpeg4_two_cuts.mkv"
 
   # hevc_gop.mp4: keyframes-only decoding of HEVC, whose decoder orders output by picture order count.
   "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(shot "$(look_testsrc2 96x64)" 0 300)[out0]" \

@@ -157,6 +157,28 @@ TEST_CASE("shots: every --speed finds the MPEG-4 cut on its exact frame (coarse 
     }
 }
 
+TEST_CASE("shots: --speed ref-frames re-decodes for exact cuts only as many frames as it skipped") {
+  // One keyframe (0), 2 B-frames between reference frames, cuts on the B-frames 20 and 41: the reference-frames
+  // pass skips 37 frames and sees the cuts at the P-frames 21 and 42. Exact cut 20 decodes frames 0-21 again (22,
+  // leaving 15); exact cut 41 would decode 0-42 (43), beyond what is left, so it stays on 42: a speed mode never
+  // decodes more frames than a full scan.
+  const std::string path = test::data("mpeg4_two_cuts.mkv").string();
+  const auto cut_starts = [&](const ScanOptions& o) {
+    const VideoScan s = scan_video({path, path, ""}, o);
+    REQUIRE_MESSAGE(s.ok(), s.error);
+    CHECK(s.frames == 57);
+    std::vector<int64_t> starts;
+    for (size_t i = 1; i < s.shots.size(); ++i) starts.push_back(s.shots[i].start_frame);
+    return starts;
+  };
+  CHECK(cut_starts(ScanOptions{}) == std::vector<int64_t>{20, 41});
+  ScanOptions refs;
+  refs.decoder.reference_frames_only = true;
+  CHECK(cut_starts(refs) == std::vector<int64_t>{20, 42});
+  refs.keyframes_first = true;  // --speed fast's path: the only stretch is the last one
+  CHECK(cut_starts(refs) == std::vector<int64_t>{20, 42});
+}
+
 TEST_CASE("shots: --speed keyframes decodes in full only the stretches between keyframes that differ") {
   // MPEG-4 with a keyframe every 12 frames (0, 12, 24, 36) and the cut on frame 20, no keyframe there. The
   // stretch 12-24 spans the cut and is decoded in full. 0-12 (a test pattern whose moving parts are small) and

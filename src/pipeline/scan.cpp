@@ -39,6 +39,7 @@ class AnalysedFrames {
   int64_t add(int64_t video_frame, bool intra) {
     video_frames_.push_back(video_frame);
     intra_.push_back(intra);
+    if (intra) intra_frames_.push_back(video_frame);
     return static_cast<int64_t>(video_frames_.size()) - 1;
   }
   int64_t video_frame(int64_t analysed) const {
@@ -51,10 +52,17 @@ class AnalysedFrames {
     const bool intra = it != video_frames_.end() && *it == frame && intra_[static_cast<size_t>(it - video_frames_.begin())];
     return {it == video_frames_.begin() ? -1 : *(it - 1), intra};
   }
+  // The last I-frame analysed at or before video frame `frame` (0 if none): where decoding that frame again
+  // starts at the latest.
+  int64_t intra_before(int64_t frame) const {
+    const auto it = std::upper_bound(intra_frames_.begin(), intra_frames_.end(), frame);
+    return it == intra_frames_.begin() ? 0 : *(it - 1);
+  }
 
  private:
   std::vector<int64_t> video_frames_;  // 8 bytes a frame: 1.7 MB for two hours at 30 fps
   std::vector<bool> intra_;
+  std::vector<int64_t> intra_frames_;
 };
 
 // Mean absolute change of two frames' 16x16 luma thumbnails (0-255).
@@ -74,10 +82,15 @@ double picture_change(const FrameSignature& a, const FrameSignature& b) {
 // p..c are decoded in full, from the keyframe before p, and the cut moves to the one that changes most from its
 // predecessor. `decoder` has finished the coarse pass; seeking it back decodes every frame. A stretch that does
 // not decode whole keeps the coarse cut.
+// The frames decoded again come out of those the speed mode skipped (`budget`), so that a scan with a speed mode
+// never decodes more frames than a full one: a short clip with a single keyframe would otherwise decode most of
+// itself twice for one cut. A cut beyond the budget stays on c, at most the run of skipped frames before it (the
+// encoder's B-frames, usually 1 to 3) late.
 void refine_cuts(VideoScan& scan, VideoDecoder& decoder, const AnalysedFrames& analysed) {
   SignatureExtractor extractor;
   AnalysisFrame frame;
   FrameFeatures features;
+  int64_t budget = scan.frames - scan.decoded_frames;
   for (size_t i = 1; i < scan.shots.size(); ++i) {
     Shot& left = scan.shots[i - 1];
     Shot& right = scan.shots[i];
@@ -85,6 +98,9 @@ void refine_cuts(VideoScan& scan, VideoDecoder& decoder, const AnalysedFrames& a
     const int64_t c = right.start_frame;
     const auto [p, intra] = analysed.before(c);
     if (p < left.start_frame || c - p < 2 || intra) continue;
+    const int64_t cost = c - analysed.intra_before(p) + 1;
+    if (cost > budget) continue;
+    budget -= cost;
     const int64_t first = scan.times.pts(p), last = scan.times.pts(c);
     std::vector<FrameSignature> stretch;  // frames p..c in presentation order
     try {
