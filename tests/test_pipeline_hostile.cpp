@@ -29,11 +29,17 @@ TEST_CASE("vidsplit run: every hostile file is processed or reported") {
   std::set<std::string> inputs, seen;
   for (const auto& e : fs::directory_iterator(hostile)) inputs.insert(e.path().filename().string());
   const CsvTable errors = test::read_table(dir / "out/errors.csv");
+  std::map<std::string, std::string> reasons;
   for (const auto& r : errors.rows) {
     seen.insert(r[0]);
+    reasons[r[0]] = r[1];
     CHECK_FALSE(r[1].empty());
     CHECK(r[1].find('\n') == std::string::npos);
   }
+  // The reason FFmpeg logged comes with its bare error code ("Device or resource busy" for the first).
+  CHECK(reasons["huge_dims.y4m"].find("cannot open: ") == 0);
+  CHECK(reasons["huge_dims.y4m"].find("(Picture size 30000x30000 is invalid)") != std::string::npos);
+  CHECK(reasons["trunc_mp4_50.mp4"].find("(moov atom not found)") != std::string::npos);
   std::map<std::string, int64_t> frames;
   for (const auto& r : test::read_table(dir / "out/clips.csv").rows) {
     seen.insert(r[0]);

@@ -22,11 +22,35 @@ using namespace ffmpeg;
 
 namespace {
 
-// The library must not write to stderr, and libav* logs there by default. The level is process-wide in
-// FFmpeg, so it is set once; failures reach the user through our own Error messages instead.
+// The last error FFmpeg logged on this thread. An error code alone can be useless: the YUV4MPEG demuxer refuses
+// a 30000x30000 header with EBUSY, "Device or resource busy", and says why only in its log.
+thread_local std::string last_ffmpeg_error;
+
+void remember_ffmpeg_error(void* context, int level, const char* format, va_list args) {
+  if (level > AV_LOG_ERROR) return;
+  char line[256];
+  int print_prefix = 0;  // the "[yuv4mpegpipe @ 0x...]" prefix holds an address: not for a message
+  av_log_format_line2(context, level, format, args, line, sizeof line, &print_prefix);
+  std::string text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (!text.empty()) last_ffmpeg_error = std::move(text);
+}
+
+// The library must not write to stderr, and libav* logs there by default. The callback is process-wide in
+// FFmpeg, so it is set once; errors are kept for our own messages (ffmpeg_reason()) and nothing is printed.
 void silence_ffmpeg_logging() {
   static std::once_flag once;
-  std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
+  std::call_once(once, [] {
+    av_log_set_level(AV_LOG_QUIET);
+    av_log_set_callback(remember_ffmpeg_error);
+  });
+}
+
+// `code`'s text, with what FFmpeg logged about it on this thread since `last_ffmpeg_error` was cleared.
+std::string ffmpeg_reason(int code) {
+  std::string reason = error_text(code);
+  if (!last_ffmpeg_error.empty() && last_ffmpeg_error != reason) reason += " (" + last_ffmpeg_error + ")";
+  return reason;
 }
 
 // Clockwise rotation (0/90/180/270) that makes the frame display upright, from the stream's display matrix.
@@ -197,15 +221,18 @@ struct VideoDecoder::Impl {
       raw = fresh.release();
     }
     // On failure avformat_open_input frees the context it was given.
+    last_ffmpeg_error.clear();
     if (int r = avformat_open_input(&raw, from_memory ? "" : path.c_str(), nullptr, nullptr); r < 0)
-      fail("cannot open", r);
+      throw Error("cannot open: " + ffmpeg_reason(r));
     format.reset(raw);
   }
 
   void open(bool from_memory) {
     if (!packet || !held || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
     open_input(from_memory);
-    if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0) fail("cannot read stream info", r);
+    last_ffmpeg_error.clear();
+    if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0)
+      throw Error("cannot read stream info: " + ffmpeg_reason(r));
 
     stream_index = pick_video_stream(*format);
     if (stream_index < 0) throw Error("no video stream (audio-only, image-less or not a video file)");
@@ -249,7 +276,9 @@ struct VideoDecoder::Impl {
                !(format->iformat->flags & AVFMT_NOTIMESTAMPS);
     keys_only = skipping && options.keyframes_only;
     if (skipping && !keys_only) codec->skip_frame = AVDISCARD_NONREF;
-    if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0) fail("cannot open decoder", r);
+    last_ffmpeg_error.clear();
+    if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0)
+      throw Error("cannot open decoder: " + ffmpeg_reason(r));
 
     info.codec = decoder->name;
     info.coded_width = par->width;
