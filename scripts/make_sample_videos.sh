@@ -275,6 +275,15 @@ $(shot "[pa]null" 0 45)[c0];$(shot "$(look_mandel_spiral $S)" 0 50)[c1];$(shot "
     "$(shot "$(look_life 320 180 4 7 B3/S12345 0xffd000 0x0030a0 25 40)" 0 50)")[out0]" -an
 }
 
+# mpeg4_bframes NAME GOP GRAPH: tests/data/NAME.mkv, GRAPH's video as MPEG-4 part 2 (a codec that decodes at
+# reduced size) with 2 B-frames, a keyframe every GOP frames and no scene-change keyframes, in Matroska (which
+# keeps the B-frames' timestamps).
+mpeg4_bframes() {
+  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$3[out0]" -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 \
+    -q:v 8 -bf 2 -g "$2" -sc_threshold 1000000000 -threads 1 -an "$TD/$1.tmp.mkv"
+  mv -f "$TD/$1.tmp.mkv" "$TD/$1.mkv"
+}
+
 # ---------------------------------------------------------------------------------------------------------
 make_fixtures() {
   rm -rf "$TD/bad"
@@ -319,27 +328,19 @@ make_fixtures() {
     "$(shot "color=c=0x404040:s=64x48:r=25" 0 20)" \
     "$(shot "color=c=0xe0e0e0:s=64x48:r=25,drawgrid=w=8:h=8:t=2:c=black" 0 20)")[out0]" -an
 
-  # mpeg4_cut.mkv: the --speed lowres and ref-frames case (Matroska keeps the B-frames' timestamps).
-  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
-    "$(shot "$(look_testsrc2 512x288)" 0 20)" "$(shot "$(look_hdbars 512x288)" 0 20)")[out0]" \
-    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -sc_threshold 1000000000 -threads 1 -an "$TD/mpeg4_cut.tmp.mkv"
-  mv -f "$TD/mpeg4_cut.tmp.mkv" "$TD/mpeg4_cut.mkv"
+  # mpeg4_cut.mkv: the --speed lowres and ref-frames case.
+  mpeg4_bframes mpeg4_cut 12 "$(concat_graph \
+    "$(shot "$(look_testsrc2 512x288)" 0 20)" "$(shot "$(look_hdbars 512x288)" 0 20)")"
 
   # mpeg4_aba.mkv: the --speed keyframes case of a cut away and back between two alike keyframes.
-  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
+  mpeg4_bframes mpeg4_aba 48 "$(concat_graph \
     "$(shot "$(look_hdbars 320x180)" 0 15)" "$(shot "$(look_testsrc2 320x180)" 0 15)" \
-    "$(shot "$(look_hdbars 320x180)" 0 30)")[out0]" \
-    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -g 48 -sc_threshold 1000000000 -threads 1 -an \
-    "$TD/mpeg4_aba.tmp.mkv"
-  mv -f "$TD/mpeg4_aba.tmp.mkv" "$TD/mpeg4_aba.mkv"
+    "$(shot "$(look_hdbars 320x180)" 0 30)")"
 
   # mpeg4_two_cuts.mkv: the refinement budget of --speed ref-frames (one keyframe, two cuts on B-frames).
-  "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(concat_graph \
+  mpeg4_bframes mpeg4_two_cuts 1000 "$(concat_graph \
     "$(shot "$(look_testsrc2 320x180)" 0 20)" "$(shot "$(look_hdbars 320x180)" 0 21)" \
-    "$(shot "$(look_testsrc2 320x180)" 100 16)")[out0]" \
-    -map '[out0]' "${BITEXACT[@]}" -c:v mpeg4 -q:v 8 -bf 2 -g 1000 -sc_threshold 1000000000 -threads 1 -an \
-    "$TD/mpeg4_two_cuts.tmp.mkv"
-  mv -f "$TD/mpeg4_two_cuts.tmp.mkv" "$TD/mpeg4_two_cuts.mkv"
+    "$(shot "$(look_testsrc2 320x180)" 100 16)")"
 
   # hevc_gop.mp4: keyframes-only decoding of HEVC, whose decoder orders output by picture order count.
   "${FFMPEG[@]}" -filter_complex_threads 1 -filter_complex "$(shot "$(look_testsrc2 96x64)" 0 300)[out0]" \
