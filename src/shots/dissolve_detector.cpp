@@ -14,8 +14,13 @@ namespace vidsplit::detail {
 namespace {
 
 // Half-widths (frames) of the windows tested at every frame: a transition of L frames is seen whole by the
-// window whose half-width is about L/2, and partly by the smaller ones.
-constexpr int kHalfWidths[] = {3, 5, 8, 12, 17, 24, 32};
+// window whose half-width is about L/2, and partly by the smaller ones. A window must hold the ramp plus
+// kPlateauFrames on each side, and every frame beyond that lets the shots' own motion weigh more in the fits; that
+// overhead is fixed, so short windows are spaced closer: with 8 and 12 alone, a 13-16 frame transition (0.5-0.6 s,
+// common) between fast-moving shots fitted neither the 17-frame window (no room for both plateaus) nor the 25-frame
+// one (the shots had moved too far from the window's ends). Longer windows keep their spacing: an extra 41- or
+// 57-frame window found slow drifts (zooms, light changes) as long dissolves.
+constexpr int kHalfWidths[] = {3, 5, 8, 10, 12, 14, 17, 24, 32};
 
 double mean_abs_diff(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat d;
