@@ -84,6 +84,15 @@ TEST_CASE("shots: a short cross-fade between two fast-moving shots is one transi
   }
 }
 
+TEST_CASE("shots: a wipe between two shots of like brightness but different colours is one transition span") {
+  // xfade=wipeleft over [40, 60) from a red to a green background of the same value, each with a bright box: the
+  // value plane barely changes (below --dissolve-min-change) while every column strip turns from red to green.
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture("colour_wipe.mp4"), detector), 40, 60, 90);
+  }
+}
+
 TEST_CASE("shots: a wipe and a slide one shot apart are two transition spans") {
   // wipeleft over [40, 60), the middle shot alone over [60, 80), slideright over [80, 100). Each transition is the
   // other's neighbour: the palette check of a shot beside a transition stops at the other transition, and a side as

@@ -369,7 +369,10 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   if (n < 2 * h + 1) return;
   const int s = n - 1 - 2 * h, e = n - 1;
   const double change = mean_abs_diff(frames_[static_cast<size_t>(s)].value, frames_[static_cast<size_t>(e)].value);
-  if (change < options_.dissolve_min_change) return;
+  // The fits of the value planes need ends whose values differ; the palette fits (mixture_weights, strip_weights)
+  // have their own measure of change (kMinPaletteChange). A wipe between shots of like brightness but different
+  // colours (a red scene to a blue one, the same layout) changes the value plane little, and was left out.
+  const bool value_change = change >= options_.dissolve_min_change;
   double max_step = 0.0;
   for (int j = s + 1; j <= e; ++j) max_step = std::max(max_step, frames_[static_cast<size_t>(j)].step);
   // A frame step carrying much of the change is a cut or a flash for the two fits of the whole picture; the strip fit
@@ -378,7 +381,7 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
 
   std::vector<double> alpha(static_cast<size_t>(2 * h + 1));
   bool by_palette = false;
-  if (!(steps_ok && blend_weights(s, e, change, alpha))) {
+  if (!(value_change && steps_ok && blend_weights(s, e, change, alpha))) {
     by_palette = true;
     if (!(steps_ok && mixture_weights(s, e, alpha)) && !strip_weights(s, e, alpha)) return;
   }
