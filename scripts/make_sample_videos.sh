@@ -379,6 +379,11 @@ verify() {
 # shots/wipe_slide.mp4      130     xfade=wipeleft over [40, 60) then xfade=slideright over [80, 100): testsrc2
 #                                   (60 frames) -> stripes (60 frames) -> sine checkerboard (50 frames); the middle
 #                                   shot is alone on screen for 20 frames, as long as each transition
+# shots/fast_crossfade.mp4  90      xfade=fade (cross-fade) over [40, 54) (0.56 s) between two fast-moving shots:
+#                                   the plasma and the sine checkerboard of moving_dissolve, 1.5 times as fast
+# shots/colour_wipe.mp4     90      xfade=wipeleft over [40, 60) between two shots of like brightness but different
+#                                   colours: a red and a green noisy background, each with a bright box swinging
+#                                   across it
 # xfade: offset 1.6 s and duration 0.8 s at 25 fps = frames 40..59 blend the two shots.
 # ---------------------------------------------------------------------------------------------------------
 make_shot_fixtures() {
@@ -398,6 +403,14 @@ make_shot_fixtures() {
     "$(shot "$(look_stripes $S)" 0 60),settb=AVTB[a];$(shot "$(look_sine_checker $S)" 0 50),settb=AVTB[b];[a][b]xfade=transition=slideright:duration=0.8:offset=1.6[out0]" -an
   encode "$D/wipe_slide.mp4" 30 \
     "$(shot "$(look_testsrc2 $S)" 0 60),settb=AVTB[a];$(shot "$(look_stripes $S)" 0 60),settb=AVTB[b];$(shot "$(look_sine_checker $S)" 0 50),settb=AVTB[c];[a][b]xfade=transition=wipeleft:duration=0.8:offset=1.6[ab];[ab][c]xfade=transition=slideright:duration=0.8:offset=3.2[out0]" -an
+  local fast_plasma="color=s=$S:r=25,geq=r='128+100*sin(X/17+T*1.5)':g='128+100*sin(Y/11-T*1.05)':b='128+100*sin((X+Y)/23+T*0.75)'"
+  local fast_checker="color=s=$S:r=25,geq=lum='128+100*sin((X+T*15)/6)*sin((Y+T*6)/6)':cb='128+50*sin(Y/20)':cr=90"
+  encode "$D/fast_crossfade.mp4" 30 \
+    "$(shot "$fast_plasma" 0 60),settb=AVTB[a];$(shot "$fast_checker" 0 50),settb=AVTB[b];[a][b]xfade=transition=fade:duration=0.56:offset=1.6[out0]" -an
+  local red="color=c=0xC83C3C:s=$S:r=25,noise=alls=12:allf=t,drawbox=x='(iw-w)*abs(sin(t*0.8))':y=ih/3:w=iw/5:h=ih/3:c=white:t=fill"
+  local green="color=c=0x3CC83C:s=$S:r=25,noise=alls=12:allf=t,drawbox=x='(iw-w)*abs(sin(t*0.8+1))':y=ih/4:w=iw/4:h=ih/3:c=0xFFFF80:t=fill"
+  encode "$D/colour_wipe.mp4" 30 \
+    "$(shot "$red" 0 60),settb=AVTB[a];$(shot "$green" 0 50),settb=AVTB[b];[a][b]xfade=transition=wipeleft:duration=0.8:offset=1.6[out0]" -an
   encode "$D/flash.mp4" 30 \
     "$(shot "$(look_testsrc2 $S)" 0 75),eq=brightness=0.6:contrast=0.6:enable='eq(n,25)',eq=brightness=0.5:enable='between(n,50,51)'[out0]" -an
 }

@@ -69,6 +69,30 @@ TEST_CASE("shots: a slide between two moving shots is one transition span") {
   }
 }
 
+TEST_CASE("shots: a short cross-fade between two fast-moving shots is one transition span") {
+  // xfade=fade over [40, 54) between shots 1.5 times as fast as those of moving_dissolve.mp4. The 17-frame window is
+  // too narrow to show both plateaus around the 14-frame ramp, and over the 25-frame one the shots move too far for
+  // the fit: the 21-frame window (half-width 10) sees it. The shots' motion blurs where the ramp ends: 3 frames.
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    const auto rows = rows_of(fixture("fast_crossfade.mp4"), detector);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1].kind == ShotKind::Transition);
+    CHECK(std::llabs(rows[1].start - 40) <= 2);
+    CHECK(std::llabs(rows[1].end - 54) <= 3);
+    CHECK(rows[2].end == 90);
+  }
+}
+
+TEST_CASE("shots: a wipe between two shots of like brightness but different colours is one transition span") {
+  // xfade=wipeleft over [40, 60) from a red to a green background of the same value, each with a bright box: the
+  // value plane barely changes (below --dissolve-min-change) while every column strip turns from red to green.
+  for (const char* detector : {"auto", "dissolve"}) {
+    CAPTURE(detector);
+    check_one_transition(rows_of(fixture("colour_wipe.mp4"), detector), 40, 60, 90);
+  }
+}
+
 TEST_CASE("shots: a wipe and a slide one shot apart are two transition spans") {
   // wipeleft over [40, 60), the middle shot alone over [60, 80), slideright over [80, 100). Each transition is the
   // other's neighbour: the palette check of a shot beside a transition stops at the other transition, and a side as

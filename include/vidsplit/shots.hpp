@@ -52,7 +52,8 @@ struct DetectorOptions {
   // Flashes and damaged frames: a cut candidate is dropped when one of the next this-many frames looks like
   // the frame before the candidate again (a camera flash, a strobe, a few corrupt frames). 0 disables.
   int flash_frames = 3;
-  // Dissolves: the two ends of a transition differ by at least this mean value change (0..255) ...
+  // Dissolves: the two ends of a transition differ by at least this mean value change (0..255) (transitions found
+  // by their colours, wipes and slides, need a change of colours instead) ...
   double dissolve_min_change = 18.0;
   // ... and every frame between them is a blend of the two ends within this share of that change.
   double dissolve_max_residual = 0.3;

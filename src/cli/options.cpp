@@ -102,7 +102,8 @@ po::options_description scan_options(ScanCli& s) {
        "fade/auto: longest fade ramp, and longest black or white run inside a fade, in seconds")
       ("dissolve-min-change", po::value(&s.dissolve_min_change)->default_value(18.0),
        "dissolve/auto: the pictures before and after a gradual transition differ by at least this mean change "
-       "of the 16x16 HSV value plane (0-255)")
+       "of the 16x16 HSV value plane (0-255); transitions found by their colours (wipes, slides) need a change "
+       "of colours instead")
       ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3, "0.3"),
        "dissolve/auto: every frame of a transition is a blend of its two ends within this share of their "
        "difference, plus what each shot's own motion explains (at most as much again) (0-1; wipes: within 0.4 "

@@ -15,8 +15,13 @@ namespace vidsplit::detail {
 namespace {
 
 // Half-widths (frames) of the windows tested at every frame: a transition of L frames is seen whole by the
-// window whose half-width is about L/2, and partly by the smaller ones.
-constexpr int kHalfWidths[] = {3, 5, 8, 12, 17, 24, 32};
+// window whose half-width is about L/2, and partly by the smaller ones. A window must hold the ramp plus
+// kPlateauFrames on each side, and every frame beyond that lets the shots' own motion weigh more in the fits; that
+// overhead is fixed, so short windows are spaced closer: with 8 and 12 alone, a 13-16 frame transition (0.5-0.6 s,
+// common) between fast-moving shots fitted neither the 17-frame window (no room for both plateaus) nor the 25-frame
+// one (the shots had moved too far from the window's ends). Longer windows keep their spacing: an extra 41- or
+// 57-frame window found slow drifts (zooms, light changes) as long dissolves.
+constexpr int kHalfWidths[] = {3, 5, 8, 10, 12, 14, 17, 24, 32};
 
 // The value planes as plain arrays: the fits below run seven windows of up to 65 frames at every frame, and
 // OpenCV's per-call overhead (argument wrapping, a temporary per expression) cost ten times the arithmetic on
@@ -387,7 +392,10 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
   if (n < 2 * h + 1) return;
   const int s = n - 1 - 2 * h, e = n - 1;
   const double change = mean_abs_diff(frames_[static_cast<size_t>(s)].value, frames_[static_cast<size_t>(e)].value);
-  if (change < options_.dissolve_min_change) return;
+  // The fits of the value planes need ends whose values differ; the palette fits (mixture_weights, strip_weights)
+  // have their own measure of change (kMinPaletteChange). A wipe between shots of like brightness but different
+  // colours (a red scene to a blue one, the same layout) changes the value plane little, and was left out.
+  const bool value_change = change >= options_.dissolve_min_change;
   double max_step = 0.0;
   for (int j = s + 1; j <= e; ++j) max_step = std::max(max_step, frames_[static_cast<size_t>(j)].step);
   // A frame step carrying much of the change is a cut or a flash for the two fits of the whole picture; the strip fit
@@ -396,7 +404,7 @@ void DissolveDetector::test(int h, std::vector<Boundary>& out) {
 
   std::vector<double> alpha(static_cast<size_t>(2 * h + 1));
   bool by_palette = false;
-  if (!(steps_ok && blend_weights(s, e, change, alpha))) {
+  if (!(value_change && steps_ok && blend_weights(s, e, change, alpha))) {
     by_palette = true;
     if (!(steps_ok && mixture_weights(s, e, alpha)) && !strip_weights(s, e, alpha)) return;
   }
