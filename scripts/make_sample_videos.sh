@@ -66,6 +66,9 @@
 # mpeg4_aba.mkv         320x180 MPEG-4 part 2 with B-frames, 25 fps, 60 frames: 0-14 SMPTE HD bars, 15-29
 #                       testsrc2, 30-59 the bars again; hard cuts at 15 and 30, keyframes only at 0 and 48: the
 #                       keyframes on both sides of the cuts show the same picture
+# mpeg4_noise_aba.mkv   128x72 MPEG-4 part 2 with B-frames, 25 fps, 60 frames: 0-14 SMPTE HD bars, 15-29 grey
+#                       noise (every frame costs the encoder the same, more than a keyframe of the bars), 30-59 the
+#                       bars again; hard cuts at 15 and 30, keyframes only at 0 and 48
 # mpeg4_two_cuts.mkv    320x180 MPEG-4 part 2 with 2 B-frames, 25 fps, 57 frames: 0-19 testsrc2, 20-40 SMPTE HD
 #                       bars, 41-56 testsrc2 again; cuts at 20 and 41, both on B-frames, one keyframe (0): a
 #                       reference-frames scan skips 37 frames, and putting both cuts on their exact frames would
@@ -288,7 +291,7 @@ mpeg4_bframes() {
 make_fixtures() {
   rm -rf "$TD/bad"
   rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv" "$TD/hevc_gop.mp4" \
-    "$TD/mpeg4_two_cuts.mkv"
+    "$TD/mpeg4_two_cuts.mkv" "$TD/mpeg4_noise_aba.mkv"
   mkdir -p "$TD/bad"
 
   : >"$TD/bad/empty.mp4"
@@ -336,6 +339,11 @@ make_fixtures() {
   mpeg4_bframes mpeg4_aba 48 "$(concat_graph \
     "$(shot "$(look_hdbars 320x180)" 0 15)" "$(shot "$(look_testsrc2 320x180)" 0 15)" \
     "$(shot "$(look_hdbars 320x180)" 0 30)")"
+
+  # mpeg4_noise_aba.mkv: the same with a shot whose frames all cost more than a keyframe (no single spike).
+  mpeg4_bframes mpeg4_noise_aba 48 "$(concat_graph \
+    "$(shot "$(look_hdbars 128x72)" 0 15)" "$(shot "color=c=0x808080:s=128x72:r=25,noise=alls=20:allf=t" 0 15)" \
+    "$(shot "$(look_hdbars 128x72)" 0 30)")"
 
   # mpeg4_two_cuts.mkv: the refinement budget of --speed ref-frames (one keyframe, two cuts on B-frames).
   mpeg4_bframes mpeg4_two_cuts 1000 "$(concat_graph \

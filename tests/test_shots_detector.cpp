@@ -207,19 +207,25 @@ TEST_CASE("shots: --speed keyframes decodes in full only the stretches between k
 }
 
 TEST_CASE("shots: --speed keyframes decodes a stretch whose frames cost what new pictures cost") {
-  // Keyframes at 0 and 48 both show the colour bars; the test pattern is cut in at 15 and out at 30 with no
-  // keyframe at either cut. The two keyframes alone would skip 1-47; the P-frames that start each shot cost
-  // the encoder far more than the others, which marks the stretch for a full decode.
-  const std::string path = test::data("mpeg4_aba.mkv").string();
-  ScanOptions o;
-  o.keyframes_first = true;
-  for (const VideoScan& s : {scan_video({path, path, ""}, ScanOptions{}), scan_video({path, path, ""}, o)}) {
-    REQUIRE_MESSAGE(s.ok(), s.error);
-    CHECK(s.frames == 60);
-    CHECK(s.decoded_frames == 60);
-    REQUIRE(s.shots.size() == 3);
-    CHECK(s.shots[1].start_frame == 15);
-    CHECK(s.shots[2].start_frame == 30);
+  // Keyframes at 0 and 48 both show the colour bars; another shot is cut in at 15 and out at 30 with no
+  // keyframe at either cut. The two keyframes alone would skip 1-47.
+  //  - mpeg4_aba.mkv, the test pattern: the P-frames that start each shot cost the encoder far more than the
+  //    others, which marks the stretch for a full decode.
+  //  - mpeg4_noise_aba.mkv, grey noise: all its frames cost alike (no spike, and they are a third of the
+  //    stretch), but each more than a keyframe of the bars, which no picture the keyframes show would.
+  for (const char* name : {"mpeg4_aba.mkv", "mpeg4_noise_aba.mkv"}) {
+    CAPTURE(name);
+    const std::string path = test::data(name).string();
+    ScanOptions o;
+    o.keyframes_first = true;
+    for (const VideoScan& s : {scan_video({path, path, ""}, ScanOptions{}), scan_video({path, path, ""}, o)}) {
+      REQUIRE_MESSAGE(s.ok(), s.error);
+      CHECK(s.frames == 60);
+      CHECK(s.decoded_frames == 60);
+      REQUIRE(s.shots.size() == 3);
+      CHECK(s.shots[1].start_frame == 15);
+      CHECK(s.shots[2].start_frame == 30);
+    }
   }
 }
 

@@ -233,17 +233,24 @@ void scan_in_order(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& op
 // too little from frame to frame for any detector to fire. What slips through, a cut away and back between
 // two alike keyframes that cost the encoder no more than its other frames, only merges two clips.
 
-// Whether one frame between two keyframes cost its encoder far more than the others did: where the picture
-// changes, a frame is coded mostly from scratch (a cut, a flash). Compared with the frames around it rather than
-// with the keyframes, because in fast motion every frame is expensive; against the 90th percentile, because
-// with B-frames a regular P-frame costs several times a B-frame.
-bool has_costly_frame(std::vector<PacketSize> inside, int64_t key_bytes) {
+// Whether a frame between two keyframes cost its encoder what a new picture costs. Two signs, either enough:
+//  - One frame cost far more than the others did: where the picture changes, a frame is coded mostly from scratch
+//    (a cut, a flash). Compared with the frames around it rather than with the keyframes, because in fast motion
+//    every frame is expensive; against the 90th percentile, because with B-frames a regular P-frame costs several
+//    times a B-frame; and at least a quarter of the smaller keyframe.
+//  - A frame cost more than both keyframes, which are coded from scratch: what it shows is predictable neither
+//    from them nor from its neighbours, so it is no picture the keyframes show (a stretch of noise or of another
+//    scene between two alike keyframes, whose frames all cost the same and so show no single spike).
+bool has_costly_frame(std::vector<PacketSize> inside, int64_t key_bytes_a, int64_t key_bytes_b) {
   constexpr double kSpike = 2.5;  // times the 90th percentile
-  if (inside.size() < 4) return false;
+  if (inside.empty()) return false;
   std::sort(inside.begin(), inside.end(), [](const PacketSize& x, const PacketSize& y) { return x.bytes < y.bytes; });
   const int64_t largest = inside.back().bytes;
+  if (largest > std::max(key_bytes_a, key_bytes_b) && key_bytes_a > 0 && key_bytes_b > 0) return true;
+  if (inside.size() < 4) return false;
   const int64_t typical = inside[(inside.size() - 1) * 9 / 10].bytes;
-  return static_cast<double>(largest) > kSpike * static_cast<double>(typical) && 4 * largest >= key_bytes;
+  return static_cast<double>(largest) > kSpike * static_cast<double>(typical) &&
+         4 * largest >= std::min(key_bytes_a, key_bytes_b);
 }
 
 // Whether the stretch between two keyframes can be left undecoded: the keyframes look alike (no boundary
@@ -252,16 +259,16 @@ bool has_costly_frame(std::vector<PacketSize> inside, int64_t key_bytes) {
 //    within 8 of 255: half of the 18 that a gradual transition's two ends must differ by, so the blends that
 //    stand in for the stretch can never look like one. A flat keyframe (black, blank) could be the middle of a
 //    fade out and in: decoded.
-//  - The packets (has_costly_frame): a cut away and back, a flash. x264 starts scenes with keyframes; encoders
-//    told not to (fixed GOPs for streaming) still pay for each cut in bytes.
+//  - The packets (has_costly_frame): a cut away and back, a flash, a shot of noise. x264 starts scenes with
+//    keyframes; encoders told not to (fixed GOPs for streaming) still pay for each cut in bytes.
 bool skippable(const FrameSignature& a, const FrameSignature& b, const std::vector<PacketSize>& inside,
-               int64_t key_bytes) {
+               int64_t key_bytes_a, int64_t key_bytes_b) {
   constexpr float kMinDetail = 2.0f;
   constexpr float kMaxHistogramChange = 0.1f;
   constexpr double kMaxThumbChange = 8.0;
   if (a.detail < kMinDetail || b.detail < kMinDetail) return false;
   if (histogram_distance(a.hist, b.hist) > kMaxHistogramChange || thumb_change(a, b) > kMaxThumbChange) return false;
-  return !has_costly_frame(inside, key_bytes);
+  return !has_costly_frame(inside, key_bytes_a, key_bytes_b);
 }
 
 // The frame a share t (0..1) of the way from keyframe a to keyframe b: smooth quantities are interpolated, the
@@ -407,7 +414,7 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
     const int64_t first = index[a], end = index[b];
     std::vector<PacketSize> inside = stretch_frames(pts[a], pts[b]);
     if (!inside.empty() && inside.front().pts == pts[a]) inside.erase(inside.begin());  // keyframe a itself
-    if (end - first > 1 && !skippable(keys[a].signature, keys[b].signature, inside, std::min(bytes[a], bytes[b])) &&
+    if (end - first > 1 && !skippable(keys[a].signature, keys[b].signature, inside, bytes[a], bytes[b]) &&
         fine.decode(pts[a], pts[b], first, frame_pts, analyser) > 0)
       return;
     analyser.add(first, true, keys[a], keys[a].signature);
