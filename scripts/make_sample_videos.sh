@@ -69,6 +69,9 @@
 # mpeg4_noise_aba.mkv   128x72 MPEG-4 part 2 with B-frames, 25 fps, 60 frames: 0-14 SMPTE HD bars, 15-29 grey
 #                       noise (every frame costs the encoder the same, more than a keyframe of the bars), 30-59 the
 #                       bars again; hard cuts at 15 and 30, keyframes only at 0 and 48
+# mpeg4_zoom_cut.mkv    96x54 MPEG-4 part 2 with B-frames, 25 fps, 160 frames: 0-109 a fast Mandelbrot zoom (every
+#                       two keyframes differ), 110-159 SMPTE HD bars; one hard cut at 110, keyframes every 24 frames
+#                       (27, 51, 75, 99, 123, 147: the B-frames shift them)
 # mpeg4_two_cuts.mkv    320x180 MPEG-4 part 2 with 2 B-frames, 25 fps, 57 frames: 0-19 testsrc2, 20-40 SMPTE HD
 #                       bars, 41-56 testsrc2 again; cuts at 20 and 41, both on B-frames, one keyframe (0): a
 #                       reference-frames scan skips 37 frames, and putting both cuts on their exact frames would
@@ -291,7 +294,7 @@ mpeg4_bframes() {
 make_fixtures() {
   rm -rf "$TD/bad"
   rm -f "$TD/rotate90.mp4" "$TD/vfr.mp4" "$TD/gray_cut.mp4" "$TD/mpeg4_cut.mkv" "$TD/mpeg4_aba.mkv" "$TD/hevc_gop.mp4" \
-    "$TD/mpeg4_two_cuts.mkv" "$TD/mpeg4_noise_aba.mkv"
+    "$TD/mpeg4_two_cuts.mkv" "$TD/mpeg4_noise_aba.mkv" "$TD/mpeg4_zoom_cut.mkv"
   mkdir -p "$TD/bad"
 
   : >"$TD/bad/empty.mp4"
@@ -344,6 +347,10 @@ make_fixtures() {
   mpeg4_bframes mpeg4_noise_aba 48 "$(concat_graph \
     "$(shot "$(look_hdbars 128x72)" 0 15)" "$(shot "color=c=0x808080:s=128x72:r=25,noise=alls=20:allf=t" 0 15)" \
     "$(shot "$(look_hdbars 128x72)" 0 30)")"
+
+  # mpeg4_zoom_cut.mkv: --speed keyframes leaves a zoom's stretches undecoded (steady motion, fixed keyframe cadence).
+  mpeg4_bframes mpeg4_zoom_cut 25 "$(concat_graph \
+    "$(shot "$(look_mandel_seahorse 96x54)" 0 110)" "$(shot "$(look_hdbars 96x54)" 0 50)")"
 
   # mpeg4_two_cuts.mkv: the refinement budget of --speed ref-frames (one keyframe, two cuts on B-frames).
   mpeg4_bframes mpeg4_two_cuts 1000 "$(concat_graph \

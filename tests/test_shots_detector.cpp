@@ -206,6 +206,31 @@ TEST_CASE("shots: --speed keyframes decodes in full only the stretches between k
   }
 }
 
+TEST_CASE("shots: --speed keyframes leaves the stretches of a steady zoom undecoded and still finds the cut") {
+  // Keyframes at 0, 27, 51, 75, 99, 123 and 147; a fast zoom up to the cut at 110, colour bars after it. Every two
+  // keyframes of the zoom differ (a change of picture 0.08, far over what "alike" allows), so before the
+  // steady-motion rule all of 1-122 was decoded. Now:
+  //  - 0-27 and 27-51 are decoded (the first has no stretch before it; 27-51 is 3 frames shorter than 0-27, so
+  //    the cadence is not yet regular);
+  //  - 51-75 and 75-99 change no more than 1.5 times their neighbours, same length, same palette: skipped;
+  //  - 99-123 holds the cut: its palette changes (histograms 0.42 apart), decoded;
+  //  - 123-147, still bars, is alike and skipped; the last stretch, 147-159, is always decoded.
+  // So 160 - 2 x 23 (51-75, 75-99) - 23 (123-147) = 91 frames are analysed, and the shots are the full decode's.
+  const std::string path = test::data("mpeg4_zoom_cut.mkv").string();
+  ScanOptions o;
+  o.keyframes_first = true;
+  const VideoScan full = scan_video({path, path, ""}, ScanOptions{}), fast = scan_video({path, path, ""}, o);
+  for (const VideoScan* s : {&full, &fast}) {
+    REQUIRE_MESSAGE(s->ok(), s->error);
+    CHECK(s->frames == 160);
+    REQUIRE(s->shots.size() == 2);
+    CHECK(s->shots[1].start_frame == 110);
+    CHECK(s->shots[1].kind == ShotKind::Shot);
+  }
+  CHECK(full.decoded_frames == 160);
+  CHECK(fast.decoded_frames == 91);
+}
+
 TEST_CASE("shots: --speed keyframes decodes a stretch whose frames cost what new pictures cost") {
   // Keyframes at 0 and 48 both show the colour bars; another shot is cut in at 15 and out at 30 with no
   // keyframe at either cut. The two keyframes alone would skip 1-47.

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -162,6 +163,10 @@ class FrameAnalyser {
     }
   }
 
+  // Frames first+1 .. end-1 stand for a stretch that was not decoded because its keyframes showed one continuous
+  // shot in motion: a boundary the detectors report in there comes from the blends, not from the video.
+  void quiet(int64_t first, int64_t end) { quiet_.emplace_back(first, end); }
+
   int64_t last_frame() const { return last_frame_; }
   int64_t frames_added() const { return added_; }
   const AnalysedFrames& analysed() const { return analysed_; }
@@ -179,7 +184,11 @@ class FrameAnalyser {
     for (Boundary b : boundaries_) {
       b.start = analysed_.video_frame(b.start);
       b.end = analysed_.video_frame(b.end);
-      shots_.add_boundary(b);
+      const auto in_quiet = [&](const std::pair<int64_t, int64_t>& q) {
+        return b.kind == BoundaryKind::Cut ? q.first < b.start && b.start < q.second
+                                           : b.start < q.second && b.end > q.first + 1;
+      };
+      if (std::none_of(quiet_.begin(), quiet_.end(), in_quiet)) shots_.add_boundary(b);
     }
     boundaries_.clear();
     const int64_t video_before = analysed_.video_frame(before);
@@ -198,6 +207,7 @@ class FrameAnalyser {
   AnalysedFrames analysed_;
   std::vector<Boundary> boundaries_;
   std::deque<std::pair<int64_t, FrameSignature>> waiting_;
+  std::vector<std::pair<int64_t, int64_t>> quiet_;
   int64_t unreported_ = 0, last_frame_ = -1;  // progress counts video frames, skipped ones included
   int64_t added_ = 0;
 };
@@ -268,6 +278,40 @@ bool skippable(const FrameSignature& a, const FrameSignature& b, const std::vect
   constexpr double kMaxThumbChange = 8.0;
   if (a.detail < kMinDetail || b.detail < kMinDetail) return false;
   if (histogram_distance(a.hist, b.hist) > kMaxHistogramChange || thumb_change(a, b) > kMaxThumbChange) return false;
+  return !has_costly_frame(inside, key_bytes_a, key_bytes_b);
+}
+
+// How much the picture changes over one stretch between keyframes, and how many frames that takes.
+struct StretchChange {
+  double change = 0.0;  // picture_change() of its two keyframes
+  int64_t frames = 0;
+};
+
+// Whether a stretch whose keyframes differ can still be left undecoded because it is one continuous shot in
+// motion (a pan, a zoom, a crowd), judged by the stretches on both sides: where the camera or the subject moves
+// all the time, the two keyframes of every stretch differ, and decoding them all is a full decode.
+//  - The encoder's schedule placed the keyframes: this stretch and both neighbours have the same length (within
+//    2 frames). An encoder that starts scenes with keyframes breaks the cadence at each cut, so a stretch ending
+//    on a new scene never qualifies.
+//  - The palette holds (histograms at most 0.25 apart; a cut moves them 0.35 or more): motion moves pixels and
+//    keeps their colours.
+//  - The change is no larger than kSteady times the smaller of the neighbours' changes: a boundary adds a change of
+//    picture to the motion, a stretch of the same motion does not.
+//  - No frame inside cost what a new picture costs (has_costly_frame).
+// A boundary that hides in such a stretch is missed, and its two shots stay one clip (harmless for leakage); what
+// the detectors find in the blends that stand in for it is dropped (FrameAnalyser::quiet), as the blends of two
+// different pictures would look like a dissolve.
+bool steady_motion(const StretchChange& here, const StretchChange& before, const StretchChange& after,
+                   const FrameSignature& a, const FrameSignature& b, const std::vector<PacketSize>& inside,
+                   int64_t key_bytes_a, int64_t key_bytes_b) {
+  constexpr int64_t kCadence = 2;
+  constexpr float kMaxHistogramChange = 0.25f;
+  constexpr double kSteady = 1.5;
+  constexpr float kMinDetail = 2.0f;
+  if (std::abs(here.frames - before.frames) > kCadence || std::abs(here.frames - after.frames) > kCadence) return false;
+  if (a.detail < kMinDetail || b.detail < kMinDetail) return false;
+  if (histogram_distance(a.hist, b.hist) > kMaxHistogramChange) return false;
+  if (here.change > kSteady * std::min(before.change, after.change)) return false;
   return !has_costly_frame(inside, key_bytes_a, key_bytes_b);
 }
 
@@ -386,11 +430,15 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
   StretchDecoder fine(open, options.decoder);
   FrameAnalyser analyser(options, on_frames);
   SignatureExtractor extractor;
-  // The last two keyframes: their features, frame numbers, times and sizes.
-  FrameFeatures keys[2], blended;
-  int64_t index[2] = {0, 0}, pts[2] = {0, 0}, bytes[2] = {0, 0};
-  int current = 0;
-  bool any = false;
+  // The keyframes read and not yet left behind: a stretch is decided once the keyframe after its end is known
+  // (steady_motion() compares it with the stretches on both sides).
+  struct Key {
+    FrameFeatures features;
+    int64_t index = 0, pts = 0, bytes = 0;
+  };
+  std::deque<Key> keys;
+  std::optional<StretchChange> previous;  // the stretch before the next one to decide
+  FrameFeatures blended;
   int64_t blends = 0;
   std::vector<PacketSize> packets;  // those read up to the newest keyframe, not yet used
   std::vector<int64_t> frame_pts;
@@ -409,40 +457,55 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
     return inside;
   };
 
-  // The frames from keyframe `a` up to keyframe `b`.
-  auto stretch = [&](int a, int b) {
-    const int64_t first = index[a], end = index[b];
-    std::vector<PacketSize> inside = stretch_frames(pts[a], pts[b]);
-    if (!inside.empty() && inside.front().pts == pts[a]) inside.erase(inside.begin());  // keyframe a itself
-    if (end - first > 1 && !skippable(keys[a].signature, keys[b].signature, inside, bytes[a], bytes[b]) &&
-        fine.decode(pts[a], pts[b], first, frame_pts, analyser) > 0)
-      return;
-    analyser.add(first, true, keys[a], keys[a].signature);
+  // The frames from keyframe a up to keyframe b; `next` is the keyframe after b, when there is one.
+  auto stretch = [&](Key& a, const Key& b, const Key* next) {
+    const int64_t first = a.index, end = b.index;
+    std::vector<PacketSize> inside = stretch_frames(a.pts, b.pts);
+    if (!inside.empty() && inside.front().pts == a.pts) inside.erase(inside.begin());  // keyframe a itself
+    const StretchChange here{picture_change(a.features.signature, b.features.signature), end - first};
+    bool decode = end - first > 1 &&
+                  !skippable(a.features.signature, b.features.signature, inside, a.bytes, b.bytes);
+    bool motion = false;
+    if (decode && previous && next &&
+        steady_motion(here, *previous,
+                      {picture_change(b.features.signature, next->features.signature), next->index - end},
+                      a.features.signature, b.features.signature, inside, a.bytes, b.bytes))
+      decode = !(motion = true);
+    previous = here;
+    if (decode && fine.decode(a.pts, b.pts, first, frame_pts, analyser) > 0) return;
+    if (motion) analyser.quiet(first, end);
+    analyser.add(first, true, a.features, a.features.signature);
     for (int64_t i = first + 1; i < end; ++i) {
       const double t = static_cast<double>(i - first) / static_cast<double>(end - first);
-      blend(keys[a], keys[b], t, blended);
-      analyser.add(i, false, blended, (t < 0.5 ? keys[a] : keys[b]).signature);
+      blend(a.features, b.features, t, blended);
+      analyser.add(i, false, blended, (t < 0.5 ? a.features : b.features).signature);
       ++blends;
     }
   };
 
   AnalysisFrame frame;
   while (coarse->next(frame)) {
-    extractor.compute(frame, keys[current]);
-    index[current] = frame.index;
-    pts[current] = frame.pts;
+    Key key;
+    extractor.compute(frame, key.features);
+    key.index = frame.index;
+    key.pts = frame.pts;
     auto read = coarse->take_packets_before(frame.pts + 1);
     packets.insert(packets.end(), read.begin(), read.end());
     const auto own = std::find_if(read.begin(), read.end(), [&](const PacketSize& p) { return p.pts == frame.pts; });
-    bytes[current] = own == read.end() ? 0 : own->bytes;
-    if (any) {
-      stretch(1 - current, current);
-    } else if (frame.index > 0) {
+    key.bytes = own == read.end() ? 0 : own->bytes;
+    if (keys.empty() && frame.index > 0) {
       stretch_frames(StretchDecoder::kStart, frame.pts);  // frames before the first keyframe
       fine.decode(StretchDecoder::kStart, frame.pts, 0, frame_pts, analyser);
     }
-    any = true;
-    current = 1 - current;
+    keys.push_back(std::move(key));
+    if (keys.size() == 3) {
+      stretch(keys[0], keys[1], &keys[2]);
+      keys.pop_front();
+    }
+  }
+  if (keys.size() == 2) {
+    stretch(keys[0], keys[1], nullptr);
+    keys.pop_front();
   }
   // The last stretch has no keyframe after it to compare with: it is decoded in full, as is a whole video
   // without decodable keyframes.
@@ -451,15 +514,15 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
   const FrameTimes times = coarse->frame_times();
   const uint64_t content_hash = coarse->content_hash();
   int64_t corrupt = coarse->corrupt_packets();
-  const int last = 1 - current;
-  const int64_t from = any ? pts[last] : StretchDecoder::kStart;
+  const bool any = !keys.empty();
+  const int64_t from = any ? keys.back().pts : StretchDecoder::kStart;
   if (any && !fine.opened()) {
     fine.adopt(std::move(coarse));
     corrupt = 0;  // the adopted decoder goes on counting from its own total
   }
   stretch_frames(from, INT64_MAX);
-  if (fine.decode(from, INT64_MAX, any ? index[last] : 0, frame_pts, analyser) == 0 && any)
-    analyser.add(index[last], true, keys[last], keys[last].signature);
+  if (fine.decode(from, INT64_MAX, any ? keys.back().index : 0, frame_pts, analyser) == 0 && any)
+    analyser.add(keys.back().index, true, keys.back().features, keys.back().features.signature);
   finish_scan(scan, times, content_hash, analyser);
   scan.decoded_frames -= blends;
   scan.corrupt_packets = corrupt + fine.corrupt_packets();
