@@ -123,9 +123,10 @@ po::options_description scan_options(ScanCli& s) {
        "B-frame is put on its exact frame by decoding that stretch in full, within as many frames as were "
        "skipped, one found on an I-frame is trusted). lowres: codecs that can (MPEG-2/4, "
        "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. keyframes: decode the keyframes first, then in "
-       "full only the stretches between two keyframes that differ or that hold a frame as costly as a new "
-       "picture; the others are analysed as blends of their keyframes (frame numbers and times stay exact; a cut "
-       "away and back between two alike keyframes, without a costly frame, is missed). fast: all four")
+       "full only the stretches between two keyframes that differ (unless by the steady motion of one shot) or "
+       "that hold a frame as costly as a new picture; the others are analysed as blends of their keyframes "
+       "(frame numbers and times stay exact; a cut away and back between two alike keyframes, without a costly "
+       "frame, is missed). fast: all four")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
        "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
