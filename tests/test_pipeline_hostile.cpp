@@ -21,7 +21,7 @@ TEST_CASE("vidsplit run: every hostile file is processed or reported") {
   SUBCASE("--speed fast") { speed = "fast"; }
   const fs::path hostile = test::source_dir() / "tests" / "data" / "hostile";
   const std::string command = std::string(VIDSPLIT_BINARY) + " run '" + hostile.string() + "' -o '" + (dir / "out") +
-                              "' -q --max-seconds-per-video 60 --speed " + speed + " > /dev/null 2>&1";
+                              "' -q --max-seconds-per-video 600 --speed " + speed + " > /dev/null 2>&1";
   const int status = std::system(command.c_str());
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 3);
