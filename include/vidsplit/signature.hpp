@@ -46,6 +46,9 @@ struct FrameFeatures {
   FrameSignature signature;
   cv::Mat hsv;    // CV_8UC3 at analysis size
   cv::Mat edges;  // CV_8U, 0 or 255, dilated Canny edges
+  // A blend standing in for an undecoded stretch of one shot in motion (--speed keyframes): it shows no real
+  // frame, and a gradual transition fitted over it would be the blend's own.
+  bool stand_in = false;
 };
 
 // Holds scratch buffers, so one extractor per thread computes signatures without allocating per frame.

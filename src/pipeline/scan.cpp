@@ -478,6 +478,7 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
     for (int64_t i = first + 1; i < end; ++i) {
       const double t = static_cast<double>(i - first) / static_cast<double>(end - first);
       blend(a.features, b.features, t, blended);
+      blended.stand_in = motion;
       analyser.add(i, false, blended, (t < 0.5 ? a.features : b.features).signature);
       ++blends;
     }

@@ -45,7 +45,8 @@ double ContentDetector::score(const cv::Mat& hsv_a, const cv::Mat& edges_a, cons
 }
 
 void ContentDetector::process(const FrameFeatures& frame, std::vector<Boundary>& out) {
-  Scored scored{frame.index, frame.seconds, 0.0, 0, 0.0, frame.signature.hist, frame.hsv.clone(), frame.edges.clone()};
+  Scored scored{frame.index,         frame.seconds,       0.0,           0, 0.0, frame.signature.hist,
+                frame.hsv.clone(),   frame.edges.clone(), frame.stand_in};
   if (scores_.empty()) {
     shot_start_sec_ = frame.seconds;
   } else {
@@ -85,7 +86,9 @@ void ContentDetector::decide(std::vector<Boundary>& out) {
   const int64_t k = next_decision_++;
   const auto at = [&](int64_t index) -> const Scored& { return scores_[static_cast<size_t>(index - scores_.front().index)]; };
   const Scored& s = at(k);
-  bool cut = s.index > 0 && s.score >= threshold_ && s.hash_change >= options_.min_hash_change &&
+  // A blend standing in for an undecoded stretch switches its edge map and hashes from one keyframe's to the
+  // other's half-way: a step of the blend, not of the video.
+  bool cut = s.index > 0 && !s.stand_in && s.score >= threshold_ && s.hash_change >= options_.min_hash_change &&
              s.seconds - shot_start_sec_ >= options_.min_shot_seconds;
   if (cut && adaptive_) {
     // The neighbours: on each side, the window_ largest scores among the span_ = 2 * window_ nearest frames. Taking the
@@ -129,7 +132,7 @@ void ContentDetector::decide(std::vector<Boundary>& out) {
   while (!scores_.empty() && scores_.front().index < next_decision_ - std::max(span_, options_.flash_frames) - 1) {
     const Scored& old = scores_.front();
     if (old.score >= kRepeatedFrameScore && old.index > 0) {
-      moved_.push_back({old.index, old.seconds, old.score, old.hash_change, old.hist_change, {}, {}, {}});
+      moved_.push_back({old.index, old.seconds, old.score, old.hash_change, old.hist_change, {}, {}, {}, old.stand_in});
       if (moved_.size() > static_cast<size_t>(std::max(span_, 1))) moved_.pop_front();
     }
     scores_.pop_front();

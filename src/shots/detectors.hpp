@@ -43,6 +43,7 @@ class ContentDetector final : public ShotDetector {
     double hist_change;  // histogram_distance against the previous frame
     Histogram hist;
     cv::Mat hsv, edges;
+    bool stand_in = false;  // FrameFeatures::stand_in: no cut starts at a blend
   };
   double score(const cv::Mat& hsv_a, const cv::Mat& edges_a, const cv::Mat& hsv_b, const cv::Mat& edges_b);
   bool transient(int64_t k);
@@ -164,6 +165,7 @@ class DissolveDetector final : public ShotDetector {
     double step = 0.0;       // mean absolute change from the previous frame
     double hist_step = 0.0;  // histogram_distance from the previous frame
     Strips columns, rows;  // colour histograms of strips of the columns and of the rows
+    bool stand_in = false;  // FrameFeatures::stand_in
   };
   void test(int h, std::vector<Boundary>& out);
   bool blend_weights(int s, int e, double change, std::vector<double>& alpha);

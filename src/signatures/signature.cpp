@@ -83,6 +83,7 @@ void marginal_histogram(const cv::Mat& hsv, Histogram& hist) {
 void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out) {
   out.index = frame.index;
   out.seconds = frame.seconds;
+  out.stand_in = false;
   FrameSignature& sig = out.signature;
 
   cv::cvtColor(frame.bgr, out.hsv, cv::COLOR_BGR2HSV);
