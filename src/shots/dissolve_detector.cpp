@@ -25,7 +25,7 @@ namespace {
 // nothing more on the benchmark's seeds 2, 3 and 11.
 constexpr int kHalfWidths[] = {3, 5, 8, 10, 12, 17, 24, 32};
 
-// The value planes as plain arrays: the fits below run seven windows of up to 65 frames at every frame, and
+// The value planes as plain arrays: the fits below run eight windows of up to 65 frames at every frame, and
 // OpenCV's per-call overhead (argument wrapping, a temporary per expression) cost ten times the arithmetic on
 // 256 values.
 std::span<const float> samples(const cv::Mat& plane) {
