@@ -37,7 +37,7 @@ void remember_ffmpeg_error(void* context, int level, const char* format, va_list
 }
 
 // The library must not write to stderr, and libav* logs there by default. The callback is process-wide in
-// FFmpeg, so it is set once; errors are kept for our own messages (ffmpeg_reason()) and nothing is printed.
+// FFmpeg, so it is set once; errors are kept for our own messages (check_logged()) and nothing is printed.
 void silence_ffmpeg_logging() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -46,11 +46,16 @@ void silence_ffmpeg_logging() {
   });
 }
 
-// `code`'s text, with what FFmpeg logged about it on this thread since `last_ffmpeg_error` was cleared.
-std::string ffmpeg_reason(int code) {
+// Runs one FFmpeg set-up call (open, probe); a failure throws "`what`: <error text> (<what FFmpeg logged
+// during the call>)".
+template <typename Call>
+void check_logged(const char* what, Call call) {
+  last_ffmpeg_error.clear();
+  const int code = call();
+  if (code >= 0) return;
   std::string reason = error_text(code);
   if (!last_ffmpeg_error.empty() && last_ffmpeg_error != reason) reason += " (" + last_ffmpeg_error + ")";
-  return reason;
+  throw Error(fmt::format("{}: {}", what, reason));
 }
 
 // Clockwise rotation (0/90/180/270) that makes the frame display upright, from the stream's display matrix.
@@ -221,18 +226,15 @@ struct VideoDecoder::Impl {
       raw = fresh.release();
     }
     // On failure avformat_open_input frees the context it was given.
-    last_ffmpeg_error.clear();
-    if (int r = avformat_open_input(&raw, from_memory ? "" : path.c_str(), nullptr, nullptr); r < 0)
-      throw Error("cannot open: " + ffmpeg_reason(r));
+    const char* url = from_memory ? "" : path.c_str();
+    check_logged("cannot open", [&] { return avformat_open_input(&raw, url, nullptr, nullptr); });
     format.reset(raw);
   }
 
   void open(bool from_memory) {
     if (!packet || !held || !frame) throw Error("out of memory allocating FFmpeg frame/packet");
     open_input(from_memory);
-    last_ffmpeg_error.clear();
-    if (int r = avformat_find_stream_info(format.get(), nullptr); r < 0)
-      throw Error("cannot read stream info: " + ffmpeg_reason(r));
+    check_logged("cannot read stream info", [&] { return avformat_find_stream_info(format.get(), nullptr); });
 
     stream_index = pick_video_stream(*format);
     if (stream_index < 0) throw Error("no video stream (audio-only, image-less or not a video file)");
@@ -276,9 +278,7 @@ struct VideoDecoder::Impl {
                !(format->iformat->flags & AVFMT_NOTIMESTAMPS);
     keys_only = skipping && options.keyframes_only;
     if (skipping && !keys_only) codec->skip_frame = AVDISCARD_NONREF;
-    last_ffmpeg_error.clear();
-    if (int r = avcodec_open2(codec.get(), decoder, nullptr); r < 0)
-      throw Error("cannot open decoder: " + ffmpeg_reason(r));
+    check_logged("cannot open decoder", [&] { return avcodec_open2(codec.get(), decoder, nullptr); });
 
     info.codec = decoder->name;
     info.coded_width = par->width;

@@ -263,6 +263,13 @@ bool has_costly_frame(std::vector<PacketSize> inside, int64_t key_bytes_a, int64
          4 * largest >= std::min(key_bytes_a, key_bytes_b);
 }
 
+// Whether neither keyframe is flat (black, blank): a flat keyframe could be the middle of a fade out and in, so
+// its stretch is always decoded.
+bool both_detailed(const FrameSignature& a, const FrameSignature& b) {
+  constexpr float kMinDetail = 2.0f;
+  return a.detail >= kMinDetail && b.detail >= kMinDetail;
+}
+
 // Whether the stretch between two keyframes can be left undecoded: the keyframes look alike (no boundary
 // could end up between them), and no frame inside cost its encoder what a new picture would.
 //  - The pictures: the same palette (a cut changes a histogram by 0.35 or more) and the same 16x16 thumbnail
@@ -273,10 +280,9 @@ bool has_costly_frame(std::vector<PacketSize> inside, int64_t key_bytes_a, int64
 //    keyframes; encoders told not to (fixed GOPs for streaming) still pay for each cut in bytes.
 bool skippable(const FrameSignature& a, const FrameSignature& b, const std::vector<PacketSize>& inside,
                int64_t key_bytes_a, int64_t key_bytes_b) {
-  constexpr float kMinDetail = 2.0f;
   constexpr float kMaxHistogramChange = 0.1f;
   constexpr double kMaxThumbChange = 8.0;
-  if (a.detail < kMinDetail || b.detail < kMinDetail) return false;
+  if (!both_detailed(a, b)) return false;
   if (histogram_distance(a.hist, b.hist) > kMaxHistogramChange || thumb_change(a, b) > kMaxThumbChange) return false;
   return !has_costly_frame(inside, key_bytes_a, key_bytes_b);
 }
@@ -298,18 +304,18 @@ struct StretchChange {
 //  - The change is no larger than kSteady times the smaller of the neighbours' changes: a boundary adds a change of
 //    picture to the motion, a stretch of the same motion does not.
 //  - No frame inside cost what a new picture costs (has_costly_frame).
-// A boundary that hides in such a stretch is missed, and its two shots stay one clip (harmless for leakage); what
-// the detectors find in the blends that stand in for it is dropped (FrameAnalyser::quiet), as the blends of two
-// different pictures would look like a dissolve.
+// A boundary that hides in such a stretch is missed, and its two shots stay one clip (harmless for leakage). The
+// blends that stand in for it are marked (FrameFeatures::stand_in): blends of two different pictures would look
+// like a dissolve, and their edge maps switch keyframe half-way, so the cut and dissolve detectors pass over them;
+// anything another detector reports in there is dropped (FrameAnalyser::quiet).
 bool steady_motion(const StretchChange& here, const StretchChange& before, const StretchChange& after,
                    const FrameSignature& a, const FrameSignature& b, const std::vector<PacketSize>& inside,
                    int64_t key_bytes_a, int64_t key_bytes_b) {
   constexpr int64_t kCadence = 2;
   constexpr float kMaxHistogramChange = 0.25f;
   constexpr double kSteady = 1.5;
-  constexpr float kMinDetail = 2.0f;
   if (std::abs(here.frames - before.frames) > kCadence || std::abs(here.frames - after.frames) > kCadence) return false;
-  if (a.detail < kMinDetail || b.detail < kMinDetail) return false;
+  if (!both_detailed(a, b)) return false;
   if (histogram_distance(a.hist, b.hist) > kMaxHistogramChange) return false;
   if (here.change > kSteady * std::min(before.change, after.change)) return false;
   return !has_costly_frame(inside, key_bytes_a, key_bytes_b);
