@@ -23,6 +23,9 @@
 #   ffmpeg          `ffmpeg -threads N -i F -f null -`: the reference of the ratio column. For clips one
 #                   `ffmpeg -threads 1` per file through `xargs -P N`: vidsplit also runs one video per core.
 #   ffmpeg scale64  the same plus `-vf scale=64:64`: decode + downscale, closer to vidsplit's work (no target)
+#   ffmpeg skip     the same with `-skip_frame noref -skip_loop_filter all -flags2 fast`: what skipping frames and
+#                   the loop filter gets out of this codec with no analysis at all, the bound of any decode-side
+#                   speed-up on a video with a single keyframe (no target; not for the clips)
 #   vidsplit        `vidsplit scan INPUT -o OUT --no-cache --quiet` (all cores)
 #   vidsplit fast   the same with `--speed fast` (keyframes first, no deblocking filter, reduced-size
 #                   decoding where the codec has it)
@@ -289,6 +292,8 @@ bench_file() {
   measure "$set" "ffmpeg" "$frames" ffmpeg -nostdin -v error -threads "$NPROC" -i "$file" -f null -
   measure "$set" "ffmpeg scale64" "$frames" \
     ffmpeg -nostdin -v error -threads "$NPROC" -i "$file" -vf scale=64:64 -f null -
+  measure "$set" "ffmpeg skip" "$frames" \
+    ffmpeg -nostdin -v error -threads "$NPROC" -skip_frame noref -skip_loop_filter all -flags2 fast -i "$file" -f null -
   bench_vidsplit "$set" "$file" "$frames"
 }
 

@@ -399,6 +399,12 @@ verify() {
 # shots/colour_wipe.mp4     90      xfade=wipeleft over [40, 60) between two shots of like brightness but different
 #                                   colours: a red and a green noisy background, each with a bright box swinging
 #                                   across it
+# shots/dark_cuts.mp4       300     hard cuts into and out of dark shots (mean luma about 3, under the fade
+#                                   detector's black level) at 50, 150, 200 and 250, no fade: a sine checkerboard
+#                                   [0, 50) darkening by about 2 luma a frame over its last 3 frames -> dark
+#                                   checkerboard [50, 150) (4 s, longer than --max-fade) -> SMPTE HD bars
+#                                   [150, 200) -> dark checkerboard [200, 250) (2 s) -> sine checkerboard [250, 300)
+#                                   brightening by about 1 luma a frame
 # xfade: offset 1.6 s and duration 0.8 s at 25 fps = frames 40..59 blend the two shots.
 # ---------------------------------------------------------------------------------------------------------
 make_shot_fixtures() {
@@ -426,6 +432,11 @@ make_shot_fixtures() {
   local green="color=c=0x3CC83C:s=$S:r=25,noise=alls=12:allf=t,drawbox=x='(iw-w)*abs(sin(t*0.8+1))':y=ih/4:w=iw/4:h=ih/3:c=0xFFFF80:t=fill"
   encode "$D/colour_wipe.mp4" 30 \
     "$(shot "$red" 0 60),settb=AVTB[a];$(shot "$green" 0 50),settb=AVTB[b];[a][b]xfade=transition=wipeleft:duration=0.8:offset=1.6[out0]" -an
+  local dark="color=s=$S:r=25,geq=lum='19+3*sin((X+T*10)/6)*sin((Y+T*4)/6)':cb=128:cr=128"
+  local brightening="color=s=$S:r=25,geq=lum='100+25*T+60*sin((X+T*10)/6)*sin((Y+T*4)/6)':cb='128+50*sin(Y/20)':cr=90"
+  encode "$D/dark_cuts.mp4" 30 "$(concat_graph \
+    "$(shot "$(look_sine_checker $S)" 0 50),fade=t=out:st=1.84:d=2" "$(shot "$dark" 0 100)" \
+    "$(shot "$(look_hdbars $S)" 0 50)" "$(shot "$dark" 0 50)" "$(shot "$brightening" 0 50)")[out0]" -an
   encode "$D/flash.mp4" 30 \
     "$(shot "$(look_testsrc2 $S)" 0 75),eq=brightness=0.6:contrast=0.6:enable='eq(n,25)',eq=brightness=0.5:enable='between(n,50,51)'[out0]" -an
 }

@@ -121,6 +121,29 @@ TEST_CASE("shots: a fade through white is one transition span") {
   }
 }
 
+TEST_CASE("shots: cuts into and out of dark shots are cuts, not fades") {
+  // Each dark shot is under the black level. The picture before the first cut darkens a little on its last frames,
+  // the one after the last cut brightens on every frame: drift, not a ramp to or from black (the jump is the cut).
+  const std::vector<Row> truth = {{ShotKind::Shot, 0, 50},
+                                  {ShotKind::Shot, 50, 150},
+                                  {ShotKind::Shot, 150, 200},
+                                  {ShotKind::Shot, 200, 250},
+                                  {ShotKind::Shot, 250, 300}};
+  CHECK(rows_of(fixture("dark_cuts.mp4")) == truth);
+  CHECK(rows_of(fixture("dark_cuts.mp4"), "fade") == std::vector<Row>{{ShotKind::Shot, 0, 300}});
+  // Analysing only the reference frames doubles each frame-to-frame drift (the case this was found in).
+  ScanOptions o;
+  o.decoder.reference_frames_only = true;
+  const VideoScan s = scan_video({"d", fixture("dark_cuts.mp4"), ""}, o);
+  REQUIRE(s.ok());
+  REQUIRE(s.shots.size() == truth.size());
+  for (size_t i = 0; i < truth.size(); ++i) {
+    CAPTURE(i);
+    CHECK(s.shots[i].kind == ShotKind::Shot);
+    CHECK(s.shots[i].start_frame == truth[i].start);
+  }
+}
+
 TEST_CASE("shots: a flash is not a cut") {
   // One-frame flash at 25, two-frame flash at 50-51, inside one moving shot.
   for (const char* detector : {"auto", "adaptive", "content", "histogram"}) {

@@ -3,6 +3,7 @@
 
 #include "vidsplit/shots.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 
@@ -76,6 +77,10 @@ class FadeDetector final : public ShotDetector {
   static constexpr int64_t kMinRampFrames = 2;
   // Luma steps smaller than this (of 255) are noise or motion, not a fade: a 1 s fade moves ~4 per frame.
   static constexpr float kMinRampStep = 0.5f;
+  // A ramp's largest step is at most this many times its second largest: a fade moves in even steps, a cut to
+  // (or from) a dark shot is one jump however the picture drifted before or after it (a frame 0.66 darker than
+  // the one before it, then a cut into a dark scene, made a 94-frame fade of the cut).
+  static constexpr float kMaxStepRatio = 4.0f;
   // white: fades to and from white (luma above white_level) instead of black.
   FadeDetector(const DetectorOptions& options, bool white) : options_(options), white_(white) {}
   std::string_view name() const override { return white_ ? "fade-white" : "fade"; }
@@ -86,7 +91,18 @@ class FadeDetector final : public ShotDetector {
 
  private:
   enum class State { Watching, InBlack, FadingIn };
+  // The two largest luma steps of a ramp.
+  struct RampSteps {
+    float largest = 0.0f, second = 0.0f;
+    void add(float step) {
+      second = std::max(second, std::min(largest, step));
+      largest = std::max(largest, step);
+    }
+    bool even() const { return largest <= kMaxStepRatio * second; }
+  };
   void emit(int64_t end, std::vector<Boundary>& out);
+  // Whether the frames from black_end_ up to `end` (exclusive) are a fade-in ramp rather than a cut in.
+  bool rise_is_ramp(int64_t end) const;
   DetectorOptions options_;
   bool white_;
   State state_ = State::Watching;
@@ -95,9 +111,11 @@ class FadeDetector final : public ShotDetector {
   bool through_black_ = false;          // white: the fade being tracked touches black (see process())
   double descent_start_sec_ = 0.0;
   int64_t descent_start_ = 0;    // first frame of the current run of falling luma (next frame if none)
+  RampSteps descent_steps_;      // the falls between the frames of that run
   int64_t fade_start_ = 0;       // first frame of the transition being tracked
   bool fade_out_ = false;        // the black run was entered by a ramp
   int64_t black_end_ = 0;        // first frame after the black run
+  RampSteps rise_steps_;         // the rises between the frames from the last black one on
   double black_start_sec_ = 0.0;
   double ramp_start_sec_ = 0.0;
   int64_t next_ = 0;

@@ -28,16 +28,21 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
     descent_start_ = frame.index + 1;
     descent_start_sec_ = frame.seconds;
     descent_from_opposite_ = opposite;
-  } else if (descent_start_ > frame.index) {
-    descent_start_ = frame.index;
-    descent_start_sec_ = frame.seconds;
+    descent_steps_ = {};
+  } else {
+    if (descent_start_ > frame.index) {
+      descent_start_ = frame.index;
+      descent_start_sec_ = frame.seconds;
+    }
+    descent_steps_.add(prev_luma_ - luma);
   }
 
   switch (state_) {
     case State::Watching:
       if (black) {
         const bool ramp = frame.index - descent_start_ >= kMinRampFrames &&
-                          frame.seconds - descent_start_sec_ <= options_.max_fade_seconds;
+                          frame.seconds - descent_start_sec_ <= options_.max_fade_seconds &&
+                          descent_steps_.even();
         fade_out_ = ramp;
         fade_start_ = ramp ? descent_start_ : frame.index;
         through_black_ = ramp && descent_from_opposite_;
@@ -49,6 +54,8 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
       if (!black) {
         black_end_ = frame.index;
         ramp_start_sec_ = frame.seconds;
+        rise_steps_ = {};
+        rise_steps_.add(luma - prev_luma_);
         state_ = State::FadingIn;
       } else if (frame.seconds - black_start_sec_ > options_.max_fade_seconds) {
         // A long black stretch is content (a night scene, a title card), not part of a fade.
@@ -59,7 +66,7 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
     case State::FadingIn:
       through_black_ = through_black_ || opposite;
       if (!rising || black || frame.seconds - ramp_start_sec_ > options_.max_fade_seconds) {
-        if (frame.index - black_end_ >= kMinRampFrames) {
+        if (rise_is_ramp(frame.index)) {
           emit(frame.index, out);  // a fade-in ramp: this frame is the first of the next shot
         } else if (fade_out_) {
           emit(black_end_, out);   // faded out, then cut in from black
@@ -74,16 +81,23 @@ void FadeDetector::process(const FrameFeatures& frame, std::vector<Boundary>& ou
           black_start_sec_ = frame.seconds;
           state_ = State::InBlack;
         }
+      } else {
+        rise_steps_.add(luma - prev_luma_);
       }
       break;
   }
   prev_luma_ = luma;
 }
 
+bool FadeDetector::rise_is_ramp(int64_t end) const {
+  return end - black_end_ >= kMinRampFrames && rise_steps_.even();
+}
+
 void FadeDetector::flush(std::vector<Boundary>& out) {
   // A video that ends fading out, in black after a fade, or fading in: the rest of it is the transition.
   if (state_ == State::InBlack && fade_out_) emit(next_, out);
-  if (state_ == State::FadingIn && (next_ - black_end_ >= kMinRampFrames || fade_out_)) emit(next_, out);
+  if (state_ == State::FadingIn && rise_is_ramp(next_)) emit(next_, out);
+  if (state_ == State::FadingIn && fade_out_) emit(black_end_, out);  // faded out, then cut in from black
   state_ = State::Watching;
 }
 
