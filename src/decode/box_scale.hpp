@@ -37,6 +37,7 @@ class BoxScaler {
 
   std::vector<uint16_t> row_sums16_;
   std::vector<uint32_t> row_sums32_;
+  std::vector<int> column_edges_;  // box i covers source columns [column_edges_[2i], column_edges_[2i + 1])
   std::vector<uint16_t> y_, u_, v_;
 };
 
