@@ -30,8 +30,9 @@
 #   vidsplit fast   the same with `--speed fast` (keyframes first, no deblocking filter, reduced-size
 #                   decoding where the codec has it)
 # Targets (printed next to each vidsplit row): default >= 0.9x ffmpeg, --speed fast >= 2x ffmpeg, peak RSS < 300 MB.
-# Then a memory table: vidsplit scan on one low-resolution stream (256x144) of 2 lengths, 8x apart: peak RSS must
-# stay flat (within 10 %) with length. A 2-hour 1080p video would take hours to encode here; memory does not
+# Then memory tables: vidsplit scan on one low-resolution stream (256x144) of 2 lengths, 8x apart: peak RSS must
+# stay flat (within 10 %) with length; and on 200 and on 20,000 inputs (the 200 clips under 100 names each, the
+# copies from the cache): what each more video costs. A 2-hour 1080p video would take hours to encode here; memory does not
 # depend on resolution beyond one decoded frame plus the codec's reference frames, so a small stream shows the
 # same thing (the 1080p rows above show the per-frame cost).
 #
@@ -345,6 +346,35 @@ FLAT_SHORT_RSS="$FLAT_RSS"
 flat_rss long "$FLAT_LONG" "$FLAT_LONG_FRAMES"
 FLAT_LONG_RSS="$FLAT_RSS"
 
+# Memory against the number of videos: the 200 clips, then 20,000 inputs that are the same clips under 100 names
+# each (symbolic links). Both runs use a cache in their output folder, so the 19,800 repeats come from the cache
+# after the first 200 are decoded: each is still found, read, hashed, written to scan.jsonl and counted, which is
+# what grows with the number of videos, at the cost of a few seconds instead of scanning 20,000 real files.
+MANY_COPIES=100
+MANY="$WORK/copies_${NUM_CLIPS}x${MANY_COPIES}"  # copy K of the clips is folder cK
+if [[ ! -d "$MANY" ]]; then
+  rm -rf "$MANY.tmp"
+  for ((copy = 0; copy < MANY_COPIES; copy++)); do
+    mkdir -p "$MANY.tmp/c$copy"
+    ln -s "${CLIP_FILES[@]}" "$MANY.tmp/c$copy/"  # one process for 200 links
+  done
+  mv "$MANY.tmp" "$MANY"
+fi
+# count_rss NAME INPUT: sets COUNT_RSS to the peak RSS in MB of a cached scan of INPUT.
+count_rss() {
+  local name="$1" input="$2" rc=0
+  rm -rf "$OUTS/scan"
+  log "memory: vidsplit on $name"
+  /usr/bin/time -f "%M" -o "$LOGS/count_$name.time" "$VIDSPLIT" scan "$input" -o "$OUTS/scan" --quiet \
+    >"$LOGS/count_$name.out" 2>"$LOGS/count_$name.err" || rc=$?
+  ((rc == 0)) || NOTES+=("memory $name: exit status $rc")
+  COUNT_RSS="$(tail -n1 "$LOGS/count_$name.time" | awk '{ printf "%.0f", $1 / 1024 }')"
+}
+count_rss few "$CLIPS"
+FEW_RSS="$COUNT_RSS"
+count_rss many "$MANY"
+MANY_RSS="$COUNT_RSS"
+
 # Process start-up is part of every per-clip ffmpeg row (Debian's ffmpeg loads ~200 shared libraries), but
 # vidsplit pays it once: measure it so the clips ratio can be read for what it is.
 STARTUP="$( { /usr/bin/time -f "%e" bash -c 'for _ in 1 2 3 4 5 6 7 8 9 10; do ffmpeg -version; done' >/dev/null; } \
@@ -389,6 +419,16 @@ echo "| $((FLAT_MINUTES * FLAT_FACTOR)) min | $FLAT_LONG_FRAMES | $FLAT_LONG_RSS
 awk -v a="$FLAT_SHORT_RSS" -v b="$FLAT_LONG_RSS" -v k="$FLAT_FACTOR" 'BEGIN {
   printf "\n%dx the length, %+.1f%% peak RSS: %s (flat = within 10%%)\n", k, 100 * (b - a) / a,
     ((b - a) / a <= 0.10 ? "PASS" : "MISS") }'
+echo
+echo "Memory against the number of videos (\`vidsplit scan\` with its cache; the 20,000 are the 200 clips under 100 names each):"
+echo
+echo "| videos | vidsplit peak RSS MB |"
+echo "|---:|---:|"
+echo "| $NUM_CLIPS | $FEW_RSS |"
+echo "| $((NUM_CLIPS * MANY_COPIES)) | $MANY_RSS |"
+awk -v a="$FEW_RSS" -v b="$MANY_RSS" -v n="$((NUM_CLIPS * MANY_COPIES - NUM_CLIPS))" 'BEGIN {
+  printf "\n%+.0f MB for %d more videos: %.2f KB per video\n",
+    b - a, n, 1024 * (b - a) / n }'
 if ((${#NOTES[@]})); then
   echo
   echo "Notes:"

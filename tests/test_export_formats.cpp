@@ -36,7 +36,7 @@ void write_out(const fs::path& out, const std::string& clips_body, const std::ve
     s.error = "not scanned: export needs only the path";  // keeps the scan record minimal
     scans.push_back(s);
   }
-  write_file_atomic((out / "scan.jsonl").string(), scan_jsonl(scans, nlohmann::json::object()));
+  write_scan_jsonl((out / "scan.jsonl").string(), scans, nlohmann::json::object());
 }
 
 const std::string kVideoUnit =

@@ -33,7 +33,7 @@ void write_out(const fs::path& out) {
   s.path = test::data("gray_cut.mp4").string();
   s.label = "gray";
   s.error = "not scanned: export needs only the path";
-  write_file_atomic((out / "scan.jsonl").string(), scan_jsonl({s}, nlohmann::json::object()));
+  write_scan_jsonl((out / "scan.jsonl").string(), std::vector<VideoScan>{s}, nlohmann::json::object());
 }
 
 std::set<std::string> files_under(const fs::path& root) {
@@ -154,7 +154,7 @@ TEST_CASE("vidsplit::export_split clips") {
   s.path = test::sample("jump/jump_cuts3.mp4");
   s.label = "jump";
   s.error = "not scanned: export needs only the path";
-  write_file_atomic((out / "scan.jsonl").string(), scan_jsonl({s}, nlohmann::json::object()));
+  write_scan_jsonl((out / "scan.jsonl").string(), std::vector<VideoScan>{s}, nlohmann::json::object());
 
   const fs::path to = dir.path() / "clips";
   ExportOptions o = options(to, "clips", 1);

@@ -57,3 +57,39 @@ TEST_CASE("vidsplit::write_file_atomic") {
     CHECK(files() == 1);
   }
 }
+
+TEST_CASE("vidsplit::AtomicFileWriter") {
+  test::TempDir dir;
+  const std::string path = dir / "scan.jsonl";
+  auto files = [&] { return std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()); };
+
+  SUBCASE("pieces appear under the name only at commit, whole") {
+    write_file_atomic(path, "old");
+    AtomicFileWriter writer(path);
+    // More than the write buffer holds, so some of it has reached the temporary file before the commit.
+    const std::string line(1000, 'x');
+    for (int i = 0; i < 3000; ++i) writer.append(line + "\n");
+    CHECK(read_file(path) == "old");
+    CHECK(files() == 2);  // the old file and the temporary one
+    writer.commit();
+    const std::string content = read_file(path);
+    CHECK(content.size() == 3000 * 1001);
+    CHECK(content.substr(0, 1001) == line + "\n");
+    CHECK(files() == 1);
+  }
+
+  SUBCASE("a writer given up before commit (an interrupted scan) leaves the old file and no temporary one") {
+    write_file_atomic(path, "old");
+    {
+      AtomicFileWriter writer(path);
+      writer.append(std::string(3 << 20, 'y'));
+    }
+    CHECK(read_file(path) == "old");
+    CHECK(files() == 1);
+  }
+
+  SUBCASE("a folder that does not exist is an error naming the file") {
+    CHECK_THROWS_WITH_AS(AtomicFileWriter(dir / "missing-dir/scan.jsonl"),
+                         doctest::Contains("missing-dir/scan.jsonl.tmp"), Error);
+  }
+}

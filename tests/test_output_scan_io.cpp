@@ -66,4 +66,7 @@ TEST_CASE("vidsplit::read_scan_jsonl refuses a file that is not a vidsplit scan 
                        Error);
   write_file_atomic(path, "");
   CHECK_THROWS_WITH_AS(read_scan_jsonl(path, parameters), (path + ": empty file, not a vidsplit scan").c_str(), Error);
+  const std::string missing = path + ".missing";
+  CHECK_THROWS_WITH_AS(read_scan_jsonl(missing, parameters),
+                       ("cannot read " + missing + ": No such file or directory").c_str(), Error);
 }

@@ -1,5 +1,7 @@
-// The per-video scan from memory (what fuzz_decode runs) against the same scan from the file.
+// The per-video scan from memory (what fuzz_decode runs) against the same scan from the file, and the streaming
+// scan of many videos.
 #include "support.hpp"
+#include "vidsplit/error.hpp"
 #include "vidsplit/outputs.hpp"
 #include "vidsplit/scan.hpp"
 
@@ -22,4 +24,36 @@ TEST_CASE("vidsplit::scan_video_bytes") {
   const VideoScan bad = scan_video_bytes(span.first(100), input, ScanOptions{});
   CHECK(bad.error.starts_with("cannot open"));
   CHECK(bad.shots.empty());
+}
+
+TEST_CASE("vidsplit::scan_videos hands results to the sink in input order, whatever the thread count") {
+  std::vector<InputVideo> inputs;
+  for (const char* name : {"wave/wave_cuts4.mp4", "jump/jump_cuts3.mp4", "run/run_aba.mp4", "jump/jump_fade.mp4",
+                           "run/run_plasma.mp4", "wave/wave_wide.mp4"})
+    inputs.push_back({name, test::sample(name), "x"});
+  inputs.push_back({"empty.mp4", test::data("bad/empty.mp4").string(), "x"});  // a failure keeps its place too
+  ScanOptions one;
+  one.threads = 1;
+  std::vector<std::string> expected;
+  for (const VideoScan& s : scan_videos(inputs, one)) expected.push_back(scan_line(s));
+  REQUIRE(expected.size() == inputs.size());
+
+  ScanOptions four;
+  four.threads = 4;
+  std::vector<std::string> streamed;
+  scan_videos(inputs, four, {}, [&](VideoScan&& s) {
+    CHECK(s.video == inputs[streamed.size()].video);
+    streamed.push_back(scan_line(s));
+  });
+  CHECK(streamed == expected);
+  CHECK(expected.back().find("file is empty") != std::string::npos);
+
+  // A sink that cannot take a result (a full disk) stops the run with its error; nothing after it arrives.
+  size_t taken = 0;
+  CHECK_THROWS_WITH_AS(scan_videos(inputs, four, {},
+                                   [&](VideoScan&&) {
+                                     if (++taken == 2) throw Error("cannot write scan.jsonl: No space left on device");
+                                   }),
+                       doctest::Contains("No space left"), Error);
+  CHECK(taken == 2);
 }

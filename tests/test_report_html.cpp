@@ -44,7 +44,7 @@ void write_fixture(const fs::path& out, bool with_scan) {
     REQUIRE(s.ok());
     scans.push_back(std::move(s));
   }
-  write_file_atomic((out / "scan.jsonl").string(), scan_jsonl(scans, nlohmann::json::object()));
+  write_scan_jsonl((out / "scan.jsonl").string(), scans, nlohmann::json::object());
 }
 
 }  // namespace

@@ -25,8 +25,10 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                          const SplitOptions& options, const nlohmann::json& parameters);
 
 // scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}}, then one
-// line per video in video order.
-std::string scan_jsonl(const std::vector<VideoScan>& scans, const nlohmann::json& parameters);
+// line per video in video order. Written line by line and put in place whole (write_file_atomic).
+void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const nlohmann::json& parameters);
+// Its header line (with the newline), for writers that stream the videos' lines after it.
+std::string scan_jsonl_header(const nlohmann::json& parameters);
 // One video as a scan.jsonl line (no newline), and back. parse_scan_line throws Error when malformed.
 std::string scan_line(const VideoScan& scan);
 VideoScan parse_scan_line(std::string_view line);

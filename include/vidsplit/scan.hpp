@@ -85,8 +85,19 @@ struct ScanProgress {
 };
 using ProgressCallback = std::function<void(const ScanProgress&)>;
 
-// Scans all inputs on a pool of workers. Results come back in input order whatever the thread count.
-// The callback is called from worker threads, serialised, after every finished video and every ~second.
+// Receives each video's scan, in input order.
+using ScanSink = std::function<void(VideoScan&&)>;
+// How many videos may finish ahead of the oldest one still running: what scan_videos holds back for the sink.
+inline constexpr size_t kMaxScansAhead = 1024;
+
+// Scans all inputs on a pool of workers and hands each result to `sink` as soon as every earlier input's has
+// gone, so memory does not grow with the number of videos (a worker waits rather than run more than
+// kMaxScansAhead videos past the oldest unfinished one). Order and content do not depend on the thread count.
+// The progress callback and the sink are called from worker threads, serialised; the callback after every
+// finished video and every ~half second. An exception from the sink stops the run and is rethrown.
+void scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options, const ProgressCallback& progress,
+                 const ScanSink& sink);
+// The same, all results at once (for grouping, which needs every video's signatures anyway).
 std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options,
                                    const ProgressCallback& progress = {});
 

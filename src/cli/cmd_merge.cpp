@@ -44,7 +44,7 @@ int cmd_merge(const Args& args) {
   }
   sort_and_check(merged);
   ensure_dir(out);
-  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(merged, parameters));
+  write_scan_jsonl(path_in(out, "scan.jsonl"), merged, parameters);
   fmt::print("vidsplit: merged {} scans, {} videos, wrote {}\n", scan_paths.size(), merged.size(),
              path_in(out, "scan.jsonl"));
   return kExitOk;

@@ -42,12 +42,24 @@ int cmd_scan(const Args& args) {
   ensure_dir(out);
   const auto scan_cache = open_cache(cache, out, options);
   options.cache = scan_cache.get();
-  const auto scans = scan_with_progress(found, options, common);
-  write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
-  write_file_atomic(path_in(out, "scan.jsonl"), scan_jsonl(scans, scan_parameters(options)));
-  const size_t failed = report_failures(scans, common);
-  fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scans.size(), failed, path_in(out, "scan.jsonl"));
-  if (!scans.empty() && failed == scans.size()) return kExitNothingUsable;
+  // Each video's line is written as its scan comes in, so memory does not grow with the number of videos; only
+  // the failures are kept, for errors.csv. The file takes its name only once complete (an interrupted scan
+  // leaves no scan.jsonl; the cache keeps what was done).
+  AtomicFileWriter jsonl(path_in(out, "scan.jsonl"));
+  jsonl.append(scan_jsonl_header(scan_parameters(options)));
+  std::vector<VideoScan> failures;
+  size_t scanned = 0;
+  scan_with_progress(found, options, common, [&](VideoScan&& s) {
+    jsonl.append(scan_line(s));
+    jsonl.append("\n");
+    ++scanned;
+    if (!s.ok()) failures.push_back(std::move(s));
+  });
+  write_file_atomic(path_in(out, "errors.csv"), errors_csv(failures));
+  jsonl.commit();
+  const size_t failed = report_failures(failures, common);
+  fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scanned, failed, path_in(out, "scan.jsonl"));
+  if (scanned > 0 && failed == scanned) return kExitNothingUsable;
   return failed > 0 ? kExitSomeFailed : kExitOk;
 }
 

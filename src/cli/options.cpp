@@ -356,8 +356,8 @@ std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const
   return inputs;
 }
 
-std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options,
-                                          const CommonCli& c) {
+void scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options, const CommonCli& c,
+                        const ScanSink& sink) {
   ProgressLine line(!c.quiet);
   ScanProgress last;
   last.videos_total = inputs.size();
@@ -368,32 +368,43 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
                                            options.cache->dir())
                              : std::string("no outputs were written"));
   };
+  // How much a --speed that skips frames skipped, over the videos decoded now (cached scans count none).
+  int64_t frames = 0, decoded = 0;
   try {
-    auto scans = scan_videos(inputs, options, [&](const ScanProgress& p) {
-      last = p;
-      line.update(p);
-    });
+    scan_videos(
+        inputs, options,
+        [&](const ScanProgress& p) {
+          last = p;
+          line.update(p);
+        },
+        [&](VideoScan&& s) {
+          if (s.ok() && s.decoded_frames > 0) {
+            frames += s.frames;
+            decoded += s.decoded_frames;
+          }
+          sink(std::move(s));
+        });
     line.finish();
     if (stop_flag().load()) throw Interrupted();
     // On stdout like the other summary lines: scripts (and the crash test) read how much a rerun reused.
     if (options.cache)
       fmt::print("vidsplit: {} of {} videos from the cache in {}, {} decoded\n", last.videos_cached,
                  inputs.size(), options.cache->dir(), inputs.size() - last.videos_cached);
-    // How much a --speed that skips frames skipped, over the videos decoded now (cached scans count none).
-    int64_t frames = 0, decoded = 0;
-    for (const VideoScan& s : scans)
-      if (s.ok() && s.decoded_frames > 0) {
-        frames += s.frames;
-        decoded += s.decoded_frames;
-      }
     if (!c.quiet && decoded < frames)
       fmt::print("vidsplit: analysed {} of {} frames ({:.0f} %), the rest skipped by --speed\n", decoded, frames,
                  100.0 * static_cast<double>(decoded) / static_cast<double>(frames));
-    return scans;
   } catch (const Interrupted&) {
     note();
     throw;
   }
+}
+
+std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options,
+                                          const CommonCli& c) {
+  std::vector<VideoScan> scans;
+  scans.reserve(inputs.size());
+  scan_with_progress(inputs, options, c, [&](VideoScan&& s) { scans.push_back(std::move(s)); });
+  return scans;
 }
 
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c) {

@@ -99,6 +99,9 @@ SplitOptions to_split_options(const SplitCli& s);
 json split_parameters(const SplitOptions& o);
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s);
+// Scans with a progress line; each result goes to `sink` as it comes (in input order), or all are returned.
+void scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options, const CommonCli& c,
+                        const ScanSink& sink);
 std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options,
                                           const CommonCli& c);
 // Prints one line per failed video (unless quiet); returns how many failed.

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <unistd.h>
 
 namespace vidsplit {
@@ -31,36 +32,65 @@ std::string temporary_name(const std::string& path) {
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, std::string_view content) {
-  const std::string tmp = temporary_name(path);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)), tmp_(temporary_name(path_)) {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(fmt::format("cannot write {}: {}", tmp_, std::strerror(errno)));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+}
+
+void AtomicFileWriter::fail(const std::string& what, int err) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_.c_str());
+  throw Error(fmt::format("{}: {}", what, std::strerror(err)));
+}
+
+void AtomicFileWriter::append(std::string_view piece) {
+  // Gathered into writes of about a megabyte: a scan.jsonl comes one short line per video.
+  buffer_ += piece;
+  if (buffer_.size() >= kFlushBytes) flush();
+}
+
+void AtomicFileWriter::flush() {
   size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+  while (written < buffer_.size()) {
+    const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
     if (n < 0) {
-      if (errno == EINTR) continue;
       const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw Error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
+      if (err == EINTR) continue;
+      fail("cannot write " + tmp_, err);
     }
     written += static_cast<size_t>(n);
   }
+  buffer_.clear();
+}
+
+void AtomicFileWriter::commit() {
+  flush();
   // fsync before rename: otherwise a power cut can leave the new name pointing at an empty file.
-  const bool synced = ::fsync(fd) == 0;
-  const int sync_err = errno;
-  const bool closed = ::close(fd) == 0;
-  if (!synced || !closed) {
-    const int err = synced ? errno : sync_err;
-    ::unlink(tmp.c_str());
-    throw Error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::fsync(fd_) != 0) {
     const int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error(fmt::format("cannot replace {}: {}", path, std::strerror(err)));
+    fail("cannot write " + tmp_, err);
   }
+  if (::close(std::exchange(fd_, -1)) != 0) {
+    const int err = errno;
+    fail("cannot write " + tmp_, err);
+  }
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    fail("cannot replace " + path_, err);
+  }
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  AtomicFileWriter file(path);
+  file.append(content);
+  file.commit();
 }
 
 std::string read_file(const std::string& path) {

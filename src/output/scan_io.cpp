@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <limits>
-#include <sstream>
 
 namespace vidsplit {
 
@@ -203,18 +205,25 @@ VideoScan parse_scan_line(std::string_view line) {
   }
 }
 
-std::string scan_jsonl(const std::vector<VideoScan>& scans, const json& parameters) {
-  std::string out = json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump();
-  out += '\n';
+std::string scan_jsonl_header(const json& parameters) {
+  return json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump() +
+         '\n';
+}
+
+void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const json& parameters) {
+  AtomicFileWriter file(path);
+  file.append(scan_jsonl_header(parameters));
   for (const VideoScan& s : scans) {
-    out += video_json(s).dump();
-    out += '\n';
+    file.append(scan_line(s));
+    file.append("\n");
   }
-  return out;
+  file.commit();
 }
 
 std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters) {
-  std::istringstream in(read_file(path));
+  // Line by line from the file: a scan of 650,000 videos is about a gigabyte of text, not worth holding at once.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string line;
   size_t line_no = 0;
   std::vector<VideoScan> scans;
@@ -242,6 +251,7 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
       throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
     }
   }
+  if (in.bad()) throw Error(fmt::format("cannot read {}: read error", path));
   if (!header) throw Error(fmt::format("{}: empty file, not a vidsplit scan", path));
   return scans;
 }

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -616,27 +618,27 @@ ThreadPlan plan_threads(int threads, size_t videos) {
   return plan;
 }
 
-std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options,
-                                   const ProgressCallback& progress) {
-  std::vector<VideoScan> results(inputs.size());
+void scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options, const ProgressCallback& progress,
+                 const ScanSink& sink) {
   const ThreadPlan plan = plan_threads(options.threads, inputs.size());
   ScanOptions per_video = options;
   per_video.decoder.threads = plan.codec_threads;
 
-  std::mutex mutex;  // guards next, status and the callback
-  size_t next = 0;
+  std::mutex mutex;  // guards everything below, the callback and the sink
+  std::condition_variable room;  // signalled when results go to the sink
+  size_t next = 0;     // the next video to start
+  size_t emitted = 0;  // videos handed to the sink: all of those before it, in order
+  std::map<size_t, VideoScan> finished;  // done, waiting for an earlier video
   ScanProgress status;
   status.videos_total = inputs.size();
   auto last_report = std::chrono::steady_clock::now();
   std::exception_ptr failure;  // ConfigError or Interrupted from any worker stops the run
 
-  auto report = [&](int64_t frames, bool video_done, bool cached = false) {
+  auto report = [&](int64_t frames) {
     std::lock_guard lock(mutex);
     status.frames_done += frames;
-    if (video_done) ++status.videos_done;
-    if (cached) ++status.videos_cached;
     const auto now = std::chrono::steady_clock::now();
-    if (progress && (video_done || now - last_report > std::chrono::milliseconds(500))) {
+    if (progress && now - last_report > std::chrono::milliseconds(500)) {
       last_report = now;
       progress(status);
     }
@@ -646,19 +648,41 @@ std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const 
     for (;;) {
       size_t i;
       {
-        std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
+        // Results leave in input order; one slow video holds back at most kMaxScansAhead finished ones.
+        room.wait(lock, [&] { return failure || next >= inputs.size() || next - emitted < kMaxScansAhead; });
         if (next >= inputs.size() || failure) return;
         i = next++;
       }
       bool cached = false;
+      VideoScan scan;
       try {
-        results[i] = scan_one(inputs[i], per_video, [&](int64_t frames) { report(frames, false); }, &cached);
+        scan = scan_one(inputs[i], per_video, report, &cached);
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!failure) failure = std::current_exception();
+        room.notify_all();
         return;
       }
-      report(0, true, cached);
+      std::lock_guard lock(mutex);
+      ++status.videos_done;
+      if (cached) ++status.videos_cached;
+      finished.emplace(i, std::move(scan));
+      try {
+        // After a failure nothing more reaches the sink: the run is over, and a sink that threw stays failed.
+        for (auto it = finished.begin(); !failure && it != finished.end() && it->first == emitted;
+             it = finished.erase(it)) {
+          sink(std::move(it->second));
+          ++emitted;
+        }
+      } catch (...) {  // the sink could not write: stop the run with its error
+        if (!failure) failure = std::current_exception();
+      }
+      room.notify_all();
+      if (progress) {
+        last_report = std::chrono::steady_clock::now();
+        progress(status);
+      }
     }
   };
 
@@ -667,6 +691,13 @@ std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const 
   worker();
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options,
+                                   const ProgressCallback& progress) {
+  std::vector<VideoScan> results;
+  results.reserve(inputs.size());
+  scan_videos(inputs, options, progress, [&](VideoScan&& s) { results.push_back(std::move(s)); });
   return results;
 }
 
