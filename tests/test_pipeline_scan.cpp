@@ -48,6 +48,12 @@ TEST_CASE("vidsplit::scan_videos hands results to the sink in input order, whate
   CHECK(streamed == expected);
   CHECK(expected.back().find("file is empty") != std::string::npos);
 
+  // Workers that may not run ahead of the oldest unfinished video wait for it (no deadlock, same output).
+  four.max_scans_ahead = 1;
+  streamed.clear();
+  scan_videos(inputs, four, {}, [&](VideoScan&& s) { streamed.push_back(scan_line(s)); });
+  CHECK(streamed == expected);
+
   // A sink that cannot take a result (a full disk) stops the run with its error; nothing after it arrives.
   size_t taken = 0;
   CHECK_THROWS_WITH_AS(scan_videos(inputs, four, {},

@@ -45,6 +45,10 @@ struct ScanOptions {
   // frames, cuts refined as in the plain scan).
   bool keyframes_first = false;
   int threads = 0;  // total worker budget; 0 = all cores
+  // How many videos may finish ahead of the oldest one still running: what scan_videos holds back for its sink
+  // (about 2.4 KB each, so at most about 40 MB). Large because reaching it idles every other worker until that
+  // video is done: a 2-hour film among short clips runs for minutes while the clips after it complete.
+  size_t max_scans_ahead = 16384;
   // Reuses and fills this cache (not owned; null = no cache).
   const class ScanCache* cache = nullptr;
   // Called after the detector has seen each frame (for --stats); only set it for single-video scans.
@@ -87,12 +91,9 @@ using ProgressCallback = std::function<void(const ScanProgress&)>;
 
 // Receives each video's scan, in input order.
 using ScanSink = std::function<void(VideoScan&&)>;
-// How many videos may finish ahead of the oldest one still running: what scan_videos holds back for the sink.
-inline constexpr size_t kMaxScansAhead = 1024;
-
 // Scans all inputs on a pool of workers and hands each result to `sink` as soon as every earlier input's has
 // gone, so memory does not grow with the number of videos (a worker waits rather than run more than
-// kMaxScansAhead videos past the oldest unfinished one). Order and content do not depend on the thread count.
+// ScanOptions::max_scans_ahead videos past the oldest unfinished one). Order and content do not depend on the thread count.
 // The progress callback and the sink are called from worker threads, serialised; the callback after every
 // finished video and every ~half second. An exception from the sink stops the run and is rethrown.
 void scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options, const ProgressCallback& progress,

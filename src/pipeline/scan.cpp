@@ -649,8 +649,10 @@ void scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& optio
       size_t i;
       {
         std::unique_lock lock(mutex);
-        // Results leave in input order; one slow video holds back at most kMaxScansAhead finished ones.
-        room.wait(lock, [&] { return failure || next >= inputs.size() || next - emitted < kMaxScansAhead; });
+        // Results leave in input order; one slow video holds back at most max_scans_ahead finished ones.
+        room.wait(lock, [&] {
+          return failure || next >= inputs.size() || next - emitted < std::max<size_t>(1, options.max_scans_ahead);
+        });
         if (next >= inputs.size() || failure) return;
         i = next++;
       }
