@@ -44,7 +44,7 @@ int cmd_scan(const Args& args) {
   options.cache = scan_cache.get();
   // Each video's line is written as its scan comes in, so memory does not grow with the number of videos; only
   // the failures are kept, for errors.csv. The file takes its name only once complete (an interrupted scan
-  // leaves no scan.jsonl; the cache keeps what was done).
+  // leaves the previous scan.jsonl, if any, as it was; the cache keeps what was done).
   AtomicFileWriter jsonl(path_in(out, "scan.jsonl"));
   jsonl.append(scan_jsonl_header(scan_parameters(options)));
   std::vector<VideoScan> failures;
