@@ -22,6 +22,7 @@ class AtomicFileWriter {
  private:
   static constexpr size_t kFlushBytes = size_t{1} << 20;
   void flush();
+  void write_all(std::string_view bytes);
   [[noreturn]] void fail(const std::string& what, int err);
   std::string path_, tmp_;
   std::string buffer_;

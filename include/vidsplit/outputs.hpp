@@ -1,6 +1,7 @@
 // Stage 7: outputs. Plain functions over the data model; every file is written atomically.
 #pragma once
 
+#include "vidsplit/io.hpp"
 #include "vidsplit/split.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -25,10 +26,19 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                          const SplitOptions& options, const nlohmann::json& parameters);
 
 // scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}}, then one
-// line per video in video order. Written line by line and put in place whole (write_file_atomic).
+// line per video in video order. Written a video at a time (the header on construction) and put in place whole
+// at commit(); a writer destroyed before that leaves the previous file as it was.
+class ScanJsonlWriter {
+ public:
+  ScanJsonlWriter(const std::string& path, const nlohmann::json& parameters);
+  void add(const VideoScan& scan);
+  void commit() { file_.commit(); }
+
+ private:
+  AtomicFileWriter file_;
+};
+// All of `scans` through a ScanJsonlWriter.
 void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const nlohmann::json& parameters);
-// Its header line (with the newline), for writers that stream the videos' lines after it.
-std::string scan_jsonl_header(const nlohmann::json& parameters);
 // One video as a scan.jsonl line (no newline), and back. parse_scan_line throws Error when malformed.
 std::string scan_line(const VideoScan& scan);
 VideoScan parse_scan_line(std::string_view line);

@@ -45,13 +45,11 @@ int cmd_scan(const Args& args) {
   // Each video's line is written as its scan comes in, so memory does not grow with the number of videos; only
   // the failures are kept, for errors.csv. The file takes its name only once complete (an interrupted scan
   // leaves the previous scan.jsonl, if any, as it was; the cache keeps what was done).
-  AtomicFileWriter jsonl(path_in(out, "scan.jsonl"));
-  jsonl.append(scan_jsonl_header(scan_parameters(options)));
+  ScanJsonlWriter jsonl(path_in(out, "scan.jsonl"), scan_parameters(options));
   std::vector<VideoScan> failures;
   size_t scanned = 0;
   scan_with_progress(found, options, common, [&](VideoScan&& s) {
-    jsonl.append(scan_line(s));
-    jsonl.append("\n");
+    jsonl.add(s);
     ++scanned;
     if (!s.ok()) failures.push_back(std::move(s));
   });

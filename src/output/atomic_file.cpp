@@ -51,15 +51,25 @@ void AtomicFileWriter::fail(const std::string& what, int err) {
 }
 
 void AtomicFileWriter::append(std::string_view piece) {
-  // Gathered into writes of about a megabyte: a scan.jsonl comes one short line per video.
-  buffer_ += piece;
-  if (buffer_.size() >= kFlushBytes) flush();
+  // Short pieces (a scan.jsonl comes one line per video) are gathered into writes of about a megabyte; a piece
+  // that big or bigger (write_file_atomic's whole file) goes out from the caller's memory, not copied first.
+  if (buffer_.size() + piece.size() < kFlushBytes) {
+    buffer_ += piece;
+    return;
+  }
+  flush();
+  write_all(piece);
 }
 
 void AtomicFileWriter::flush() {
+  write_all(buffer_);
+  buffer_.clear();
+}
+
+void AtomicFileWriter::write_all(std::string_view bytes) {
   size_t written = 0;
-  while (written < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
     if (n < 0) {
       const int err = errno;
       if (err == EINTR) continue;
@@ -67,7 +77,6 @@ void AtomicFileWriter::flush() {
     }
     written += static_cast<size_t>(n);
   }
-  buffer_.clear();
 }
 
 void AtomicFileWriter::commit() {

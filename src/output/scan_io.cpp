@@ -205,19 +205,21 @@ VideoScan parse_scan_line(std::string_view line) {
   }
 }
 
-std::string scan_jsonl_header(const json& parameters) {
-  return json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump() +
-         '\n';
+ScanJsonlWriter::ScanJsonlWriter(const std::string& path, const json& parameters) : file_(path) {
+  file_.append(
+      json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump());
+  file_.append("\n");
+}
+
+void ScanJsonlWriter::add(const VideoScan& scan) {
+  file_.append(scan_line(scan));
+  file_.append("\n");
 }
 
 void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const json& parameters) {
-  AtomicFileWriter file(path);
-  file.append(scan_jsonl_header(parameters));
-  for (const VideoScan& s : scans) {
-    file.append(scan_line(s));
-    file.append("\n");
-  }
-  file.commit();
+  ScanJsonlWriter writer(path, parameters);
+  for (const VideoScan& s : scans) writer.add(s);
+  writer.commit();
 }
 
 std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters) {
