@@ -10,10 +10,15 @@
 using namespace vidsplit;
 namespace fs = std::filesystem;
 
+namespace {
+// Files in `dir`: the file written, plus any temporary file left beside it.
+std::ptrdiff_t entries(const fs::path& dir) { return std::distance(fs::directory_iterator(dir), fs::directory_iterator()); }
+}  // namespace
+
 TEST_CASE("vidsplit::write_file_atomic") {
   test::TempDir dir;
   const std::string path = dir / "out.txt";
-  auto files = [&] { return std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()); };
+  auto files = [&] { return entries(dir.path()); };
 
   SUBCASE("replaces the file whole and leaves no temporary file") {
     write_file_atomic(path, "first");
@@ -61,7 +66,7 @@ TEST_CASE("vidsplit::write_file_atomic") {
 TEST_CASE("vidsplit::AtomicFileWriter") {
   test::TempDir dir;
   const std::string path = dir / "scan.jsonl";
-  auto files = [&] { return std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()); };
+  auto files = [&] { return entries(dir.path()); };
 
   SUBCASE("pieces appear under the name only at commit, whole") {
     write_file_atomic(path, "old");
