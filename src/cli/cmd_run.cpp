@@ -44,7 +44,7 @@ int cmd_run(const Args& args) {
   scan_options_.cache = scan_cache.get();
 
   const auto scans = scan_with_progress(found, scan_options_, common);
-  write_scan_jsonl(path_in(out, "scan.jsonl"), scans, scan_parameters(scan_options_));
+  write_scan_jsonl(path_in(out, "scan.jsonl"), scans, scan_parameters(scan_options_), scan_origin(inputs));
   json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
   const int code = split_and_write(scans, split_options_, parameters, out, common);
   if (no_report || (code != kExitOk && code != kExitSomeFailed)) return code;

@@ -45,7 +45,7 @@ int cmd_scan(const Args& args) {
   // Each video's line is written as its scan comes in, so memory does not grow with the number of videos; only
   // the failures are kept, for errors.csv. The file takes its name only once complete (an interrupted scan
   // leaves the previous scan.jsonl, if any, as it was; the cache keeps what was done).
-  ScanJsonlWriter jsonl(path_in(out, "scan.jsonl"), scan_parameters(options));
+  ScanJsonlWriter jsonl(path_in(out, "scan.jsonl"), scan_parameters(options), scan_origin(inputs));
   std::vector<VideoScan> failures;
   size_t scanned = 0;
   scan_with_progress(found, options, common, [&](VideoScan&& s) {
