@@ -27,13 +27,13 @@ void write_out(const fs::path& out, const std::string& clips_body, const std::ve
   std::string clips;
   append_csv_row(clips, kClipsColumns);
   write_file_atomic((out / "clips.csv").string(), clips + clips_body);
+  // The file's real scan record, renamed: `vidsplit export` checks the file against its content hash.
+  static const VideoScan scanned = scan_video({"gray_cut.mp4", test::data("gray_cut.mp4").string(), ""}, {});
   std::vector<VideoScan> scans;
   for (const FixtureVideo& v : videos) {
-    VideoScan s;
+    VideoScan s = scanned;
     s.video = v.video;
-    s.path = test::data("gray_cut.mp4").string();
     s.label = v.label;
-    s.error = "not scanned: export needs only the path";  // keeps the scan record minimal
     scans.push_back(s);
   }
   write_scan_jsonl((out / "scan.jsonl").string(), scans, nlohmann::json::object());
@@ -244,7 +244,7 @@ TEST_CASE("vidsplit::export_split kinetics, with a video split at a cut") {
   SUBCASE("whole-file formats refuse a video split apart") {
     CHECK_THROWS_WITH_AS(run_export(dir.path() / "out", dir.path() / "mm", "mmaction2"),
                          "video 'jump/a.mp4' has clips in splits train and val; format mmaction2 lists whole files "
-                         "(use --format kinetics, or split with --unit video)",
+                         "(use --format clips or kinetics, or split with --unit video)",
                          ConfigError);
   }
 }
@@ -278,14 +278,14 @@ TEST_CASE("vidsplit::export_split pytorchvideo and hf-videofolder") {
     }
     check_only_inside(dir.path(), to);
   }
-  SUBCASE("symlinks point at the absolute source; reruns replace files") {
+  SUBCASE("symlinks point at the absolute source; a second export into the folder replaces nothing") {
     ExportOptions o;
     o.format = "mmaction2";
     o.to = (dir.path() / "ln").string();
     o.link = LinkMode::Symlink;
     const ExportPlan plan = load_export_plan(dir / "out");
     export_split(plan, o);
-    export_split(plan, o);
+    CHECK_THROWS_WITH_AS(export_split(plan, o), doctest::Contains("ln/jump/a.mp4: they are the same file"), Error);
     CHECK(fs::is_symlink(dir.path() / "ln/jump/a.mp4"));
     CHECK(fs::read_symlink(dir.path() / "ln/jump/a.mp4") == fs::absolute(test::data("gray_cut.mp4")));
     CHECK_THROWS_AS(parse_link_mode("move"), ConfigError);

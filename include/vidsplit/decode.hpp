@@ -77,6 +77,10 @@ class VideoDecoder {
   uint64_t content_hash() const;
   // Packets the decoder rejected as corrupt; the stream went on after each.
   int64_t corrupt_packets() const;
+  // The content_hash() a full decode of `path` ends with, from demuxing alone (no decoding): how an export
+  // checks that a file is still the one scanned. Throws Error when the file cannot be read as a video, and
+  // Interrupted when `stop` is set.
+  static uint64_t stream_content_hash(const std::string& path, const std::atomic<bool>* stop = nullptr);
   // keyframes_only: the sizes of the video packets read so far that show before presentation time `pts`,
   // each returned once (then forgotten). An encoder spends on a frame what it cannot predict: a frame far
   // larger than its neighbours is a new picture (a cut) even when no keyframe marks it.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,8 @@ namespace vidsplit {
 // One usable video of the split, with the names it gets inside an export.
 struct ExportVideo {
   std::string video;   // id, as in clips.csv
-  std::string path;    // where to read it (scan.jsonl's path)
+  std::string path;    // where to read it: scan.jsonl's path, resolved against the scan's recorded cwd
+  std::optional<uint64_t> content_hash;  // scan.jsonl's content_hash; none when its scan failed
   std::string label;   // as in clips.csv
   std::string folder;  // sanitised label: the folder name used in exports
   std::string name;    // sanitised, flattened file name, unique within its label folder (keeps the extension)
@@ -31,6 +33,8 @@ struct ExportSegment {
 };
 
 struct ExportPlan {
+  std::string out_dir;              // the OUT folder read
+  std::vector<std::string> roots;   // the scan's input roots (absolute); empty when scan.jsonl records none
   std::vector<std::string> labels;  // sorted (bytewise); the class index is the position
   std::vector<std::string> splits;  // split names found, sorted, without `excluded`
   std::vector<ExportVideo> videos;  // clips.csv order
@@ -43,6 +47,14 @@ struct ExportPlan {
 
 // Reads OUT/clips.csv and OUT/scan.jsonl. Throws ConfigError when they are missing or a name is unsafe.
 ExportPlan load_export_plan(const std::string& out_dir);
+// Checks every source the plan reads before anything is written: its path lies under one of the scan's input
+// roots (when recorded), and its video stream still hashes to the scan's content_hash. Throws ConfigError naming
+// the video and the reason; Interrupted when `stop` is set.
+void verify_export_sources(const ExportPlan& plan, const std::atomic<bool>* stop = nullptr);
+// Refuses (ConfigError) a target folder that is, contains or lies inside a source video's folder, or that is,
+// contains or lies inside plan.out_dir other than below OUT/export/. Paths are compared canonical (symbolic
+// links and `..` resolved).
+void check_export_target(const ExportPlan& plan, const std::string& to);
 
 enum class LinkMode { Copy, Symlink, Hardlink };
 LinkMode parse_link_mode(std::string_view text);  // "copy" | "symlink" | "hardlink"; ConfigError otherwise
@@ -55,6 +67,7 @@ struct ExportOptions {
   int jpeg_quality = 95;
   bool reencode = false;  // clips: re-encode every segment, even those a stream copy could cut
   int threads = 0;       // codec threads for frame formats (0 = FFmpeg's choice)
+  bool overwrite = false;  // export_to_target: replace a target that holds an earlier vidsplit export
   const std::atomic<bool>* stop = nullptr;  // polled while decoding; Interrupted when set
 };
 
@@ -71,6 +84,15 @@ struct ExportResult {
 // Writes the plan in `options.format` under `options.to`. Throws ConfigError for an unknown format or a
 // plan the format cannot express, Error for I/O failures.
 ExportResult export_split(const ExportPlan& plan, const ExportOptions& options);
+
+// The marker file in every export folder: JSON naming the tool version, the format and the OUT exported.
+inline constexpr const char* kExportMarker = ".vidsplit-export";
+// The safe export: verify_export_sources and check_export_target, then export_split into a fresh folder beside
+// `options.to`, which is renamed into place only once complete, so a failed or interrupted export leaves the
+// target as it was. An existing target must be an empty folder, or, with options.overwrite, a folder holding an
+// earlier export (its marker file); anything else is refused with ConfigError. Nothing is deleted but that
+// earlier export and the fresh folder.
+ExportResult export_to_target(const ExportPlan& plan, const ExportOptions& options);
 
 // ---- Path safety, exposed for tests ----
 // One path component made safe for every list format: characters other than ASCII letters, digits, '.',

@@ -25,12 +25,22 @@ std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Groupi
 std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
                          const SplitOptions& options, const nlohmann::json& parameters);
 
-// scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}}, then one
-// line per video in video order. Written a video at a time (the header on construction) and put in place whole
-// at commit(); a writer destroyed before that leaves the previous file as it was.
+// Where a scan's videos were found: a relative `path` resolves against `cwd`, and every `path` lies under one of
+// `roots`. Kept apart from the parameters, which key the cache and must match between merged shards.
+struct ScanOrigin {
+  std::string cwd;                 // absolute working folder of the scan; empty when not recorded
+  std::vector<std::string> roots;  // the INPUT files and folders as given, absolute and lexically normal
+};
+// The origin of a scan of `inputs`, run from the current working folder.
+ScanOrigin scan_origin(const std::vector<std::string>& inputs);
+
+// scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}} (plus
+// "origin":{"cwd":...,"roots":[...]} when known), then one line per video in video order. Written a video at a
+// time (the header on construction) and put in place whole at commit(); a writer destroyed before that leaves
+// the previous file as it was.
 class ScanJsonlWriter {
  public:
-  ScanJsonlWriter(const std::string& path, const nlohmann::json& parameters);
+  ScanJsonlWriter(const std::string& path, const nlohmann::json& parameters, const ScanOrigin& origin = {});
   void add(const VideoScan& scan);
   void commit() { file_.commit(); }
 
@@ -38,13 +48,15 @@ class ScanJsonlWriter {
   AtomicFileWriter file_;
 };
 // All of `scans` through a ScanJsonlWriter.
-void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const nlohmann::json& parameters);
+void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const nlohmann::json& parameters,
+                      const ScanOrigin& origin = {});
 // One video as a scan.jsonl line (no newline), and back. parse_scan_line throws Error when malformed.
 std::string scan_line(const VideoScan& scan);
 VideoScan parse_scan_line(std::string_view line);
 // Reads a scan.jsonl. Throws Error naming the file and line. Returns the videos; `parameters` receives
-// the header's parameters.
-std::vector<VideoScan> read_scan_jsonl(const std::string& path, nlohmann::json& parameters);
+// the header's parameters, and `origin` (when given) its origin.
+std::vector<VideoScan> read_scan_jsonl(const std::string& path, nlohmann::json& parameters,
+                                       ScanOrigin* origin = nullptr);
 
 // Writes clips.csv, summary.json, errors.csv and group_evidence.csv into `dir` (created if missing).
 void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,

@@ -12,13 +12,16 @@ namespace vidsplit::cli {
 int cmd_export(const Args& args) {
   std::string out, format, to, link = "copy";
   int frames_every = 1, threads = 0;  // --threads: codec threads, so not common_options' worker threads
-  bool reencode = false;
+  bool reencode = false, overwrite = false;
   po::options_description visible("Export", kLineLength, kDescriptionLength);
   visible.add_options()
       ("help,h", "show this help")
       ("format", po::value(&format), "export format (required): mmaction2, ucf101, kinetics, pytorchvideo, hf-videofolder, "
        "mmaction2-rawframes, ultralytics, clips")
-      ("to", po::value(&to), "export folder; default OUT/export/FORMAT. Nothing is written outside it")
+      ("to", po::value(&to), "export folder; default OUT/export/FORMAT. Nothing is written outside it. It must be "
+       "new or empty, and neither hold nor lie in OUT (other than below OUT/export/) or a source video's folder")
+      ("overwrite", po::bool_switch(&overwrite), "replace --to when it holds an earlier vidsplit export (never "
+       "another folder)")
       ("link", po::value(&link)->default_value("copy"),
        "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink")
       ("frames-every", po::value(&frames_every)->default_value(1),
@@ -46,6 +49,7 @@ int cmd_export(const Args& args) {
   options.frames_every = frames_every;
   options.reencode = reencode;
   options.threads = threads;
+  options.overwrite = overwrite;
   options.stop = &stop_flag();
   if (frames_every < 1) throw ConfigError("--frames-every must be >= 1");
   check_threads(threads);
@@ -53,7 +57,7 @@ int cmd_export(const Args& args) {
   if (std::find(formats.begin(), formats.end(), format) == formats.end())
     export_split({}, options);  // throws the unknown-format error before anything is read
   const ExportPlan plan = load_export_plan(out);
-  const ExportResult result = export_split(plan, options);
+  const ExportResult result = export_to_target(plan, options);
   fmt::print("vidsplit export: {} videos, {} list files in {} (format {})\n", result.videos_placed,
              result.files.size(), options.to, format);
   return kExitOk;

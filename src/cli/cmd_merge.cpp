@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iterator>
 
 namespace vidsplit::cli {
@@ -27,14 +29,26 @@ int cmd_merge(const Args& args) {
   if (scan_paths.empty()) throw ConfigError("give the shard scan.jsonl files to merge");
   std::vector<VideoScan> merged;
   json parameters;
+  ScanOrigin origin;
+  bool without_origin = false;
   for (size_t i = 0; i < scan_paths.size(); ++i) {
     json these;
+    ScanOrigin from;
     std::vector<VideoScan> part;
     try {
-      part = read_scan_jsonl(scan_paths[i], these);
+      part = read_scan_jsonl(scan_paths[i], these, &from);
     } catch (const Error& e) {
       throw ConfigError(e.what());
     }
+    // Shards scanned from different folders: their relative paths become absolute, so that one cwd serves all.
+    // A shard that recorded no origin leaves the merged scan without one (its paths stay as they are).
+    if (i == 0) origin.cwd = from.cwd;
+    if (from.cwd != origin.cwd && !from.cwd.empty())
+      for (VideoScan& s : part)
+        if (std::filesystem::path(s.path).is_relative()) s.path = (std::filesystem::path(from.cwd) / s.path).string();
+    if (from.cwd.empty()) without_origin = true;
+    for (const std::string& root : from.roots)
+      if (std::find(origin.roots.begin(), origin.roots.end(), root) == origin.roots.end()) origin.roots.push_back(root);
     if (i == 0) {
       parameters = these;
     } else if (these != parameters) {
@@ -46,7 +60,7 @@ int cmd_merge(const Args& args) {
   sort_and_check(merged);
   const OutputLock lock = lock_output(out, "merge", args, wait);
   OutputSet set(out);
-  write_scan_jsonl(set.path("scan.jsonl"), merged, parameters);
+  write_scan_jsonl(set.path("scan.jsonl"), merged, parameters, without_origin ? ScanOrigin{} : origin);
   set.commit();
   fmt::print("vidsplit: merged {} scans, {} videos, wrote {}\n", scan_paths.size(), merged.size(),
              path_in(out, "scan.jsonl"));

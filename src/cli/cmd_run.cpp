@@ -48,7 +48,7 @@ int cmd_run(const Args& args) {
   // Every file of the run goes into one new generation of OUT, switched in at the end: an error or a kill
   // before that leaves the previous outputs as they were.
   OutputSet set(out);
-  write_scan_jsonl(set.path("scan.jsonl"), scans, scan_parameters(scan_options_));
+  write_scan_jsonl(set.path("scan.jsonl"), scans, scan_parameters(scan_options_), scan_origin(inputs));
   json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
   const int code = split_and_write(scans, split_options_, parameters, set, out, common);
   const bool report = !no_report && (code == kExitOk || code == kExitSomeFailed);

@@ -47,7 +47,7 @@ int cmd_scan(const Args& args) {
   // the failures are kept, for errors.csv. Both go into a new generation of OUT, switched in once complete (an
   // interrupted scan leaves the previous outputs, if any, as they were; the cache keeps what was done).
   OutputSet set(out);
-  ScanJsonlWriter jsonl(set.path("scan.jsonl"), scan_parameters(options));
+  ScanJsonlWriter jsonl(set.path("scan.jsonl"), scan_parameters(options), scan_origin(inputs));
   std::vector<VideoScan> failures;
   size_t scanned = 0;
   scan_with_progress(found, options, common, [&](VideoScan&& s) {

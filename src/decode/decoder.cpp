@@ -544,6 +544,25 @@ const FrameTimes& VideoDecoder::frame_times() const { return impl_->times; }
 uint64_t VideoDecoder::content_hash() const { return impl_->hasher.digest(); }
 int64_t VideoDecoder::corrupt_packets() const { return impl_->corrupt; }
 
+uint64_t VideoDecoder::stream_content_hash(const std::string& path, const std::atomic<bool>* stop) {
+  // The same open (stream choice, discarded streams) and the same packets as next() hashes, minus the codec.
+  Impl d;
+  d.path = path;
+  DecoderOptions options;
+  options.stop = stop;
+  d.start(options, false);
+  for (;;) {
+    if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted();
+    const int read = av_read_frame(d.format.get(), d.packet.get());
+    PacketUnref unref(d.packet.get());
+    if (read == AVERROR_EOF || (read < 0 && avio_feof(d.format->pb))) break;
+    if (read < 0) d.fail("read failed", read);
+    if (d.packet->stream_index == d.stream_index)
+      d.hasher.update(d.packet->data, static_cast<size_t>(d.packet->size));
+  }
+  return d.hasher.digest();
+}
+
 std::vector<PacketSize> VideoDecoder::take_packets_before(int64_t pts) {
   auto& sizes = impl_->sizes;
   std::vector<PacketSize> taken;

@@ -6,6 +6,7 @@
 #include "vidsplit/io.hpp"
 #include "vidsplit/outputs.hpp"
 #include "export/frames.hpp"
+#include "export/target.hpp"
 
 #include <fmt/format.h>
 
@@ -90,14 +91,7 @@ class Writer {
     if (!fs::is_regular_file(src, ec))
       throw ConfigError(fmt::format("cannot export video '{}': {} not found (path from scan.jsonl)",
                                     plan_.videos[video].video, src.string()));
-    fs::remove(dst, ec);
-    ec.clear();
-    switch (options_.link) {
-      case LinkMode::Copy: fs::copy_file(src, dst, ec); break;
-      case LinkMode::Symlink: fs::create_symlink(fs::absolute(src), dst, ec); break;
-      case LinkMode::Hardlink: fs::create_hard_link(src, dst, ec); break;
-    }
-    if (ec) throw Error(fmt::format("cannot place {} at {}: {}", src.string(), dst.string(), ec.message()));
+    place_source_file(src, dst, options_.link, options_.stop);
     ++result_.videos_placed;
   }
 

@@ -60,7 +60,7 @@ const std::string& ExportPlan::whole_video_split(size_t video, std::string_view 
     if (s.video != video) continue;
     if (found && *found != s.split)
       throw ConfigError(fmt::format("video '{}' has clips in splits {} and {}; format {} lists whole files "
-                                    "(use --format kinetics, or split with --unit video)",
+                                    "(use --format clips or kinetics, or split with --unit video)",
                                     videos[video].video, *found, s.split, format));
     found = &s.split;
   }
@@ -124,20 +124,27 @@ ExportPlan load_export_plan(const std::string& out_dir) {
 
   CsvTable table;
   std::vector<VideoScan> scans;
+  ScanOrigin origin;
   try {
     table = read_csv_file(clips_path, kClipsColumns);
     nlohmann::json parameters;
-    scans = read_scan_jsonl(scan_path, parameters);
+    scans = read_scan_jsonl(scan_path, parameters, &origin);
   } catch (const Error& e) {
     throw ConfigError(e.what());
   }
-  std::map<std::string, std::string> path_of;
-  for (const VideoScan& s : scans) path_of[s.video] = s.path;
+  // A relative path was relative to the folder the scan ran in, which need not be this one.
+  std::map<std::string, const VideoScan*> scan_of;
+  for (VideoScan& s : scans) {
+    if (!origin.cwd.empty() && fs::path(s.path).is_relative()) s.path = (fs::path(origin.cwd) / s.path).string();
+    scan_of[s.video] = &s;
+  }
 
   const size_t c_video = table.column("video"), c_start = table.column("start_frame"),
                c_end = table.column("end_frame"), c_ssec = table.column("start_sec"),
                c_esec = table.column("end_sec"), c_label = table.column("label"), c_split = table.column("split");
   ExportPlan plan;
+  plan.out_dir = out_dir;
+  plan.roots = origin.roots;
   std::set<std::string> labels, splits;
   std::map<std::string, std::string> label_of_folder;
   std::map<std::string, std::set<std::string>> names_in_folder;
@@ -152,10 +159,11 @@ ExportPlan load_export_plan(const std::string& out_dir) {
       ExportVideo v;
       v.video = video;
       v.label = row[c_label];
-      const auto p = path_of.find(video);
-      if (p == path_of.end())
+      const auto p = scan_of.find(video);
+      if (p == scan_of.end())
         throw ConfigError(fmt::format("{}: video '{}' is not in {}", clips_path, video, scan_path));
-      v.path = p->second;
+      v.path = p->second->path;
+      if (p->second->ok()) v.content_hash = p->second->content_hash;
       v.folder = sanitize_component(v.label, "label");
       const auto [it, fresh] = label_of_folder.emplace(v.folder, v.label);
       if (!fresh && it->second != v.label)

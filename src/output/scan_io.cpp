@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -205,9 +206,26 @@ VideoScan parse_scan_line(std::string_view line) {
   }
 }
 
-ScanJsonlWriter::ScanJsonlWriter(const std::string& path, const json& parameters) : file_(path) {
-  file_.append(
-      json{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}}.dump());
+ScanOrigin scan_origin(const std::vector<std::string>& inputs) {
+  ScanOrigin origin;
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (ec) throw Error(fmt::format("cannot read the current folder: {}", ec.message()));
+  origin.cwd = cwd.string();
+  for (const std::string& input : inputs) {
+    std::string root = (cwd / input).lexically_normal().string();
+    // "data/" normalises to "/abs/data/": stored without the slash, as folders are compared by component.
+    if (root.size() > 1 && root.back() == '/') root.pop_back();
+    origin.roots.push_back(std::move(root));
+  }
+  return origin;
+}
+
+ScanJsonlWriter::ScanJsonlWriter(const std::string& path, const json& parameters, const ScanOrigin& origin)
+    : file_(path) {
+  json header{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}};
+  if (!origin.cwd.empty()) header["origin"] = {{"cwd", origin.cwd}, {"roots", origin.roots}};
+  file_.append(header.dump());
   file_.append("\n");
 }
 
@@ -216,13 +234,14 @@ void ScanJsonlWriter::add(const VideoScan& scan) {
   file_.append("\n");
 }
 
-void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const json& parameters) {
-  ScanJsonlWriter writer(path, parameters);
+void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& scans, const json& parameters,
+                      const ScanOrigin& origin) {
+  ScanJsonlWriter writer(path, parameters, origin);
   for (const VideoScan& s : scans) writer.add(s);
   writer.commit();
 }
 
-std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters) {
+std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters, ScanOrigin* origin) {
   // Line by line from the file: a scan of 650,000 videos is about a gigabyte of text, not worth holding at once.
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
@@ -241,6 +260,13 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
         if (!j.contains("format_version") || j["format_version"] != kFormatVersion)
           throw Error(fmt::format("unsupported scan format_version {}", j.value("format_version", json()).dump()));
         parameters = j.value("parameters", json::object());
+        if (origin && j.contains("origin")) {
+          const json& o = j.at("origin");
+          origin->cwd = o.at("cwd").get<std::string>();
+          origin->roots = o.at("roots").get<std::vector<std::string>>();
+          if (!std::filesystem::path(origin->cwd).is_absolute())
+            throw Error(fmt::format("origin.cwd '{}' is not an absolute path", origin->cwd));
+        }
         header = true;
         continue;
       }
