@@ -39,8 +39,11 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     const std::string rel = fs::relative(e.path(), dir).generic_string();
-    if (e.is_symlink()) files[rel] = "-> " + fs::read_symlink(e.path()).string();
-    else if (e.is_regular_file()) files[rel] = read_file(e.path().string());
+    // OUT's bookkeeping (the lock, the generation folders) changes with every writer, `report` included; what
+    // a user reads is each documented name, through its link into the current generation.
+    if (rel == ".lock" || rel == ".vidsplit" || rel.starts_with(".vidsplit/")) continue;
+    if (e.is_regular_file()) files[rel] = read_file(e.path().string());
+    else if (e.is_symlink()) files[rel] = "-> " + fs::read_symlink(e.path()).string();
   }
   return files;
 }
@@ -180,11 +183,13 @@ TEST_CASE("vidsplit export: a failed or killed export leaves the earlier one as 
 TEST_CASE("vidsplit export: reads only the files the scan read, unchanged") {
   Dataset ds;
   std::string scan = read_file((ds.out / "scan.jsonl").string());
+  // OUT/scan.jsonl is a link into OUT's current generation, which readers follow: edit the file it names.
+  const fs::path scan_file = fs::canonical(ds.out / "scan.jsonl");
   const auto edit_path = [&](const std::string& from, const std::string& to) {
     const size_t at = scan.find("\"path\":\"" + from + "\"");
     REQUIRE(at != std::string::npos);
     scan.replace(at, from.size() + 9, "\"path\":\"" + to + "\"");
-    write_file_atomic((ds.out / "scan.jsonl").string(), scan);
+    write_file_atomic(scan_file.string(), scan);
   };
   SUBCASE("a path edited to /etc/passwd") {
     edit_path("d/jump/a.mp4", "/etc/passwd");
@@ -195,7 +200,7 @@ TEST_CASE("vidsplit export: reads only the files the scan read, unchanged") {
     edit_path("d/jump/a.mp4", "/etc/passwd");
     nlohmann::json header = nlohmann::json::parse(scan.substr(0, scan.find('\n')));
     REQUIRE(header.erase("origin") == 1);
-    write_file_atomic((ds.out / "scan.jsonl").string(), header.dump() + scan.substr(scan.find('\n')));
+    write_file_atomic(scan_file.string(), header.dump() + scan.substr(scan.find('\n')));
     CHECK(ds.exp("--format mmaction2 --to exp") == 2);
     CHECK(ds.one_line_error("video 'jump/a.mp4': /etc/passwd is not the scanned video any more"));
   }
