@@ -38,8 +38,9 @@ class OutputLock {
 // A new generation of OUT's outputs, being written. The caller holds OutputLock on OUT. Files go to
 // path(name); keep() carries files of the current set over (hard links); commit() makes the generation
 // current and removes the older ones. Destroyed without commit(), it removes its folder and OUT is unchanged.
-// Output files written by older versions (regular files at OUT's top level) are first adopted as the current
-// set, without changing what their names read. Throws Error on I/O failure.
+// A regular file at OUT's top level with the name of a file of the new set (written by an older version) is
+// adopted into the current set first, its name reading the same bytes throughout; other files at OUT's top
+// level are never touched. Throws Error on I/O failure.
 class OutputSet {
  public:
   explicit OutputSet(const std::string& out_dir);
@@ -58,6 +59,7 @@ class OutputSet {
   void commit();
 
  private:
+  void adopt(const std::vector<std::string>& names);
   std::string out_, meta_, gen_;
   bool committed_ = false;
 };

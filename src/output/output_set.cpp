@@ -22,10 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The names older versions wrote as regular files at OUT's top level; they are adopted into a generation.
-constexpr std::string_view kOutputNames[] = {"clips.csv",  "summary.json", "errors.csv", "group_evidence.csv",
-                                             "scan.jsonl", "report.html",  "segments.csv", "leaks.csv",
-                                             "assignment.csv"};
 constexpr std::string_view kCurrent = "current";
 constexpr std::string_view kLinkPrefix = ".vidsplit/current/";
 
@@ -65,7 +61,9 @@ bool is_regular(const fs::path& p) {
   return fs::symlink_status(p, ec).type() == fs::file_type::regular;
 }
 
-std::optional<unsigned long> generation_number(const std::string& name) {
+// n of a generation folder "gen-<n>" (or "gen-<n>-adopted", see OutputSet::adopt).
+std::optional<unsigned long> generation_number(std::string name) {
+  if (name.ends_with("-adopted")) name.resize(name.size() - 8);
   if (!name.starts_with("gen-") || name.size() == 4 || name.size() > 14 ||
       name.find_first_not_of("0123456789", 4) != std::string::npos)
     return std::nullopt;
@@ -142,7 +140,7 @@ OutputLock::~OutputLock() {
 
 OutputSet::OutputSet(const std::string& out_dir)
     : out_(out_dir), meta_((fs::path(out_dir) / ".vidsplit").string()) {
-  const fs::path out(out_), meta(meta_);
+  const fs::path meta(meta_);
   std::error_code ec;
   fs::create_directories(meta, ec);
   if (ec) throw Error(fmt::format("cannot create {}: {}", meta_, ec.message()));
@@ -157,32 +155,7 @@ OutputSet::OutputSet(const std::string& out_dir)
     }
   }
   if (ec) throw Error(fmt::format("cannot list {}: {}", meta_, ec.message()));
-  std::string current = link_target(meta / kCurrent);
-
-  // Adopt regular output files (from an older version, or a kill between the steps below) as the current set.
-  // Each step keeps what every name reads: the files are linked into a generation, which becomes current, and
-  // only then is each name replaced by a symlink to the same bytes.
-  std::vector<std::string> legacy;
-  for (std::string_view name : kOutputNames)
-    if (is_regular(out / name)) legacy.emplace_back(name);
-  if (!legacy.empty()) {
-    const bool fresh = current.empty() || !fs::is_directory(meta / current, ec);
-    if (fresh) {
-      current = fmt::format("gen-{}", next++);
-      gens.push_back(current);
-      fs::create_directory(meta / current, ec);
-      if (ec) throw Error(fmt::format("cannot create {}: {}", (meta / current).string(), ec.message()));
-    }
-    for (const std::string& name : legacy)
-      if (!is_regular(meta / current / name)) link_or_copy(out / name, meta / current / name);
-    if (fresh) {
-      fsync_dir(meta / current);
-      replace_symlink(meta / kCurrent, current);
-      fsync_dir(meta);
-    }
-    for (const std::string& name : legacy) replace_symlink(out / name, std::string(kLinkPrefix) + name);
-    fsync_dir(out);
-  }
+  const std::string current = link_target(meta / kCurrent);
   // Generations other than the current one were left by a run that died before its switch.
   for (const std::string& name : gens)
     if (name != current) fs::remove_all(meta / name, ec);
@@ -216,10 +189,39 @@ void OutputSet::keep_all_except(const std::vector<std::string>& names) {
     if (std::find(names.begin(), names.end(), name) == names.end() && !fs::exists(path(name))) keep(name);
 }
 
+void OutputSet::adopt(const std::vector<std::string>& names) {
+  const fs::path out(out_), meta(meta_);
+  std::vector<std::string> legacy;
+  for (const std::string& name : names)
+    if (is_regular(out / name)) legacy.push_back(name);
+  if (legacy.empty()) return;
+  std::error_code ec;
+  std::string current = link_target(meta / kCurrent);
+  const bool fresh = current.empty() || !fs::is_directory(meta / current, ec);
+  if (fresh) {
+    current = fs::path(gen_).filename().string() + "-adopted";
+    fs::create_directory(meta / current, ec);
+    if (ec) throw Error(fmt::format("cannot create {}: {}", (meta / current).string(), ec.message()));
+  }
+  // What the name reads now is the old set's file, even if a killed adoption left another one in `current`.
+  for (const std::string& name : legacy) {
+    ::unlink((meta / current / name).c_str());
+    link_or_copy(out / name, meta / current / name);
+  }
+  fsync_dir(meta / current);
+  if (fresh) {
+    replace_symlink(meta / kCurrent, current);
+    fsync_dir(meta);
+  }
+  for (const std::string& name : legacy) replace_symlink(out / name, std::string(kLinkPrefix) + name);
+  fsync_dir(out);
+}
+
 void OutputSet::commit() {
   const fs::path out(out_), meta(meta_), gen(gen_);
   const std::vector<std::string> names = regular_files(gen);
   fsync_dir(gen);
+  adopt(names);
   // The names of the new set first, while `current` still points at the old one: a name the old set lacks
   // dangles until the switch, as the file was absent before.
   bool linked = false;

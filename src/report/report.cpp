@@ -601,7 +601,7 @@ std::string write_report(const std::string& out_dir, const ReportOptions& option
   set.keep_all_except({"report.html"});
   ReportOptions titled = options;
   if (titled.title.empty()) titled.title = report_title(out_dir);
-  write_file_atomic(set.path("report.html"), report_html(set.dir(), titled));
+  write_file_atomic(set.path("report.html"), report_html(current_output_dir(out_dir), titled));
   set.commit();
   return (fs::path(out_dir) / "report.html").string();
 }
