@@ -277,3 +277,30 @@ TEST_CASE("vidsplit::ExportPlan::whole_video_split names the formats that take a
                        "--format clips or kinetics, or split with --unit video)",
                        ConfigError);
 }
+
+TEST_CASE("vidsplit::scan_origin") {
+  const ScanOrigin origin = scan_origin({"data/", "../x.mp4", "/abs/y/./z"});
+  const fs::path cwd = fs::current_path();
+  CHECK(origin.cwd == cwd.string());
+  CHECK(origin.roots == std::vector<std::string>{(cwd / "data").string(), (cwd.parent_path() / "x.mp4").string(),
+                                                 "/abs/y/z"});
+}
+
+TEST_CASE("vidsplit merge: shards scanned from different folders export from a third") {
+  Dataset ds;
+  const fs::path b = ds.dir.path() / "b";
+  fs::create_directories(b);
+  REQUIRE(vidsplit_in(ds.dir.path(), "scan d -o s0 -q --shard 0/2", ds.dir) == 0);
+  REQUIRE(vidsplit_in(b, "scan ../d -o ../s1 -q --shard 1/2", ds.dir) == 0);
+  REQUIRE(vidsplit_in(ds.dir.path(), "merge s0/scan.jsonl s1/scan.jsonl -o m", ds.dir) == 0);
+  const std::string merged = read_file(ds.dir / "m/scan.jsonl");
+  // The second shard's paths were relative to b/: they are stored absolute, the first's stay relative to dir.
+  CHECK(merged.find("\"origin\":{\"cwd\":\"" + ds.dir.path().string() + "\"") != std::string::npos);
+  CHECK(merged.find("\"roots\":[\"" + ds.root.string() + "\"]") != std::string::npos);
+  CHECK(merged.find("\"path\":\"" + (ds.root / "jump/a.mp4").string() + "\"") != std::string::npos);  // shard 1
+  CHECK(merged.find("\"path\":\"d/run/b.mkv\"") != std::string::npos);                                   // shard 0
+  REQUIRE(vidsplit_in(ds.dir.path(), "split m/scan.jsonl -o m -q --ratios train=0.5,val=0.5", ds.dir) == 0);
+  REQUIRE(vidsplit_in(b, "export ../m --format ucf101 --to ../exp", ds.dir) == 0);
+  CHECK(read_file(ds.dir / "exp/jump/a.mp4") == read_file(test::data("gray_cut.mp4")));
+  CHECK(read_file(ds.dir / "exp/run/b.mkv") == read_file(test::data("mpeg4_noise_aba.mkv")));
+}
