@@ -172,46 +172,47 @@ TEST_CASE("vidsplit export: a failed or killed export leaves the earlier one as 
 }
 
 TEST_CASE("vidsplit export: reads only the files the scan read, unchanged") {
-  Dataset ds;
-  std::string scan = read_file((ds.out / "scan.jsonl").string());
+  Dataset ds;  // one run for every case: each edit is undone before the next
+  const std::string scan_path = (ds.out / "scan.jsonl").string(), scan = read_file(scan_path);
   const auto edit_path = [&](const std::string& from, const std::string& to) {
-    const size_t at = scan.find("\"path\":\"" + from + "\"");
+    std::string edited = scan;
+    const size_t at = edited.find("\"path\":\"" + from + "\"");
     REQUIRE(at != std::string::npos);
-    scan.replace(at, from.size() + 9, "\"path\":\"" + to + "\"");
-    write_file_atomic((ds.out / "scan.jsonl").string(), scan);
+    edited.replace(at, from.size() + 9, "\"path\":\"" + to + "\"");
+    return edited;
   };
-  SUBCASE("a path edited to /etc/passwd") {
-    edit_path("d/jump/a.mp4", "/etc/passwd");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("video 'jump/a.mp4': its path /etc/passwd in scan.jsonl lies outside the scan's inputs"));
-  }
-  SUBCASE("the same edit in a scan that records no input roots") {
-    edit_path("d/jump/a.mp4", "/etc/passwd");
-    nlohmann::json header = nlohmann::json::parse(scan.substr(0, scan.find('\n')));
-    REQUIRE(header.erase("origin") == 1);
-    write_file_atomic((ds.out / "scan.jsonl").string(), header.dump() + scan.substr(scan.find('\n')));
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("video 'jump/a.mp4': /etc/passwd is not the scanned video any more"));
-  }
-  SUBCASE("a path leaving the root through ..") {
-    fs::copy_file(ds.root / "jump/a.mp4", ds.dir.path() / "a.mp4");
-    edit_path("d/jump/a.mp4", "d/../a.mp4");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("lies outside the scan's inputs"));
-  }
-  SUBCASE("a source replaced by another video since the scan") {
-    fs::copy_file(test::data("vfr.mp4"), ds.root / "jump/a.mp4", fs::copy_options::overwrite_existing);
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("/d/jump/a.mp4 changed since the scan"));
-    CHECK(ds.err().find("video 'jump/a.mp4': ") != std::string::npos);
-  }
-  SUBCASE("a source removed since the scan") {
-    fs::remove(ds.root / "run/b.mkv");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("/d/run/b.mkv is missing or not a regular file"));
-    CHECK(ds.err().find("video 'run/b.mkv': ") != std::string::npos);
-  }
+  // A path edited to /etc/passwd.
+  write_file_atomic(scan_path, edit_path("d/jump/a.mp4", "/etc/passwd"));
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("video 'jump/a.mp4': its path /etc/passwd in scan.jsonl lies outside the scan's inputs"));
+  // The same edit in a scan that records no input roots.
+  const std::string edited = edit_path("d/jump/a.mp4", "/etc/passwd");
+  nlohmann::json header = nlohmann::json::parse(edited.substr(0, edited.find('\n')));
+  REQUIRE(header.erase("origin") == 1);
+  write_file_atomic(scan_path, header.dump() + edited.substr(edited.find('\n')));
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("video 'jump/a.mp4': /etc/passwd is not the scanned video any more"));
+  // A path leaving the root through `..`, to a copy of the same video.
+  fs::copy_file(ds.root / "jump/a.mp4", ds.dir.path() / "a.mp4");
+  write_file_atomic(scan_path, edit_path("d/jump/a.mp4", "d/../a.mp4"));
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("lies outside the scan's inputs"));
+  write_file_atomic(scan_path, scan);
+  // A source replaced by another video since the scan.
+  fs::copy_file(test::data("vfr.mp4"), ds.root / "jump/a.mp4", fs::copy_options::overwrite_existing);
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("/d/jump/a.mp4 changed since the scan"));
+  CHECK(ds.err().find("video 'jump/a.mp4': ") != std::string::npos);
+  fs::copy_file(test::data("gray_cut.mp4"), ds.root / "jump/a.mp4", fs::copy_options::overwrite_existing);
+  // A source removed since the scan.
+  fs::rename(ds.root / "run/b.mkv", ds.dir.path() / "b.mkv");
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("/d/run/b.mkv is missing or not a regular file"));
+  CHECK(ds.err().find("video 'run/b.mkv': ") != std::string::npos);
+  fs::rename(ds.dir.path() / "b.mkv", ds.root / "run/b.mkv");
   CHECK_FALSE(fs::exists(ds.dir.path() / "exp"));
+  // Restored, the same export goes through: each refusal above was the edit's.
+  CHECK(ds.exp("--format mmaction2 --to exp") == 0);
 }
 
 TEST_CASE("vidsplit export: from another working folder") {
