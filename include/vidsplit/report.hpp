@@ -13,7 +13,11 @@ struct ReportOptions {
   int thumb_height = 72;         // keyframe thumbnail height in pixels; width follows the display aspect
   int timeline_width = 960;      // timeline strip width in pixels
   int threads = 0;               // codec threads for the keyframe decoding (0 = FFmpeg's choice)
+  std::string title;             // the heading's name; empty: report_title of the folder read
 };
+
+// OUT's name for the heading ("out" for out/, ./out or /data/out).
+std::string report_title(const std::string& out_dir);
 
 // Builds the report of the split in `out_dir` from clips.csv (required), scan.jsonl (video paths, for the
 // contact sheets; skipped when absent), summary.json, group_evidence.csv, errors.csv and leaks.csv (the
@@ -21,7 +25,8 @@ struct ReportOptions {
 // clips.csv is missing or unreadable; a video that cannot be decoded is noted in its contact sheet.
 std::string report_html(const std::string& out_dir, const ReportOptions& options);
 
-// Writes report_html(out_dir) to out_dir/report.html atomically and returns that path.
+// Adds report.html to OUT's current set (OutputSet: a new generation holding the current files and the report;
+// the caller holds OutputLock on OUT) and returns OUT/report.html.
 std::string write_report(const std::string& out_dir, const ReportOptions& options);
 
 }  // namespace vidsplit

@@ -28,7 +28,10 @@ struct InputOptions {
 // Expands files and folders (recursively; folders contribute files with a known video extension, files
 // named explicitly are always tried) into a list sorted by video id. A missing path is kept, so its
 // failure is reported like any unreadable video. Throws ConfigError when two inputs share a video id.
-std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options);
+// A folder below an input root that holds vidsplit's own outputs (kOutputMarker or kExportMarker in
+// output_set.hpp) is skipped, with one line naming it appended to `warnings`.
+std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,
+                                        std::vector<std::string>* warnings = nullptr);
 bool has_video_extension(const std::string& path);
 // Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.
 std::map<std::string, std::string> read_labels_csv(const std::string& path);
@@ -102,7 +105,8 @@ void scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& optio
 std::vector<VideoScan> scan_videos(const std::vector<InputVideo>& inputs, const ScanOptions& options,
                                    const ProgressCallback& progress = {});
 
-// How many videos run at once and how many codec threads each gets, for `threads` workers (0 = all cores).
+// How many videos run at once and how many codec threads each gets, for `threads` workers (0 = all cores):
+// thread_budget(threads) in all, and never more video workers than videos.
 struct ThreadPlan {
   int video_workers = 1;
   int codec_threads = 1;

@@ -14,7 +14,7 @@ int cmd_assign(const Args& args) {
   std::string out, table, ratios = "train=0.8,val=0.2";
   uint64_t seed = 0;
   int min_per_class = 1;
-  bool stable = false;
+  bool stable = false, wait = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common));
   po::options_description assign("Assignment", kLineLength, kDescriptionLength);
@@ -24,7 +24,7 @@ int cmd_assign(const Args& args) {
       ("min-per-class", po::value(&min_per_class)->default_value(1),
        "every class gets at least N groups in every split when it has N x splits groups")
       ("stable", po::bool_switch(&stable), "each group's split from a hash of its name and --seed only");
-  visible.add(assign).add(output_options(out));
+  visible.add(assign).add(output_options(out, wait));
   const Parsed p = parse(args, visible, table);
   if (p.help) {
     print_help("Usage: vidsplit assign GROUPS.csv -o OUT [options]\n\nThe split solver alone, on groups made "
@@ -45,12 +45,15 @@ int cmd_assign(const Args& args) {
   if (stable)
     for (auto& item : problem.items) item.fixed_split = stable_split(item.key, seed, problem.ratios);
   const SplitSolution solution = solve_split(problem);
-  ensure_dir(out);
+  const OutputLock lock = lock_output(out, "assign", args, wait);
+  OutputSet set(out);
+  set.keep_all_except({"assignment.csv"});
   std::string csv;
   append_csv_row(csv, {"group", "split"});
   for (size_t i = 0; i < names.size(); ++i)
     append_csv_row(csv, {names[i], problem.ratios[static_cast<size_t>(solution.split_of_item[i])].name});
-  write_file_atomic(path_in(out, "assignment.csv"), csv);
+  write_file_atomic(set.path("assignment.csv"), csv);
+  set.commit();
 
   fmt::print("vidsplit assign: {} groups, {} classes\n  {:<12} {:>7} {:>9} {:>16}\n", problem.items.size(),
              problem.labels.size(), "split", "target", "achieved", "worst class dev");

@@ -13,6 +13,7 @@ int cmd_audit(const Args& args) {
   std::string out, split_path, videos, lists = "01";
   int group_threshold = 10;
   int64_t max_leaks = 0;
+  bool wait = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan));
   po::options_description audit("Audit", kLineLength, kDescriptionLength);
@@ -26,7 +27,7 @@ int cmd_audit(const Args& args) {
        "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates")
       ("max-leaks", po::value(&max_leaks)->default_value(0),
        "exit with code 4 when more than this many cross-split pairs leak (a CI gate)");
-  visible.add(audit).add(output_options(out));
+  visible.add(audit).add(output_options(out, wait));
   const Parsed p = parse(args, visible, split_path);
   if (p.help) {
     print_help("Usage: vidsplit audit SPLIT -o OUT [options]\n\nChecks an existing split for leaks. SPLIT is a "
@@ -56,12 +57,17 @@ int cmd_audit(const Args& args) {
   const SplitLayout layout = read_split_layout(split_path, layout_options);
   std::vector<InputVideo> inputs;
   for (const AuditVideo& v : layout.videos) inputs.push_back(v.input);
-  ensure_dir(out);
+  const OutputLock lock = lock_output(out, "audit", args, wait);
+  check_output_room(out, estimated_output_bytes(inputs.size()));
 
   const auto scans = scan_with_progress(inputs, scan_opts, common);
-  write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
+  // leaks.csv and errors.csv join OUT's current set (a run's split, say); its report no longer shows this audit.
+  OutputSet set(out);
+  set.keep_all_except({"errors.csv", "leaks.csv", "report.html"});
+  write_file_atomic(set.path("errors.csv"), errors_csv(scans));
   const size_t failed = report_failures(scans, common);
   if (failed == scans.size()) {
+    set.commit();
     fmt::print(stderr, "vidsplit: error: none of the {} videos could be read (reasons in {})\n", scans.size(),
                path_in(out, "errors.csv"));
     return kExitNothingUsable;
@@ -69,7 +75,8 @@ int cmd_audit(const Args& args) {
   GroupingOptions grouping;
   grouping.hash_threshold = group_threshold;
   const AuditResult result = audit_split(scans, layout, grouping);
-  write_file_atomic(path_in(out, "leaks.csv"), leaks_csv(scans, result));
+  write_file_atomic(set.path("leaks.csv"), leaks_csv(scans, result));
+  set.commit();
 
   fmt::print("vidsplit audit: {} videos ({} failed) in a {} layout; {} leaking cross-split pair(s)\n", scans.size(),
              failed, layout.kind, result.leaks.size());

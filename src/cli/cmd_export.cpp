@@ -11,7 +11,7 @@ namespace vidsplit::cli {
 
 int cmd_export(const Args& args) {
   std::string out, format, to, link = "copy";
-  int frames_every = 1, threads = 0;
+  int frames_every = 1, threads = 0;  // --threads: codec threads, so not common_options' worker threads
   bool reencode = false, overwrite = false;
   po::options_description visible("Export", kLineLength, kDescriptionLength);
   visible.add_options()
@@ -52,7 +52,7 @@ int cmd_export(const Args& args) {
   options.overwrite = overwrite;
   options.stop = &stop_flag();
   if (frames_every < 1) throw ConfigError("--frames-every must be >= 1");
-  if (threads < 0) throw ConfigError("--threads must be >= 0");
+  check_threads(threads);
   const auto formats = export_formats();
   if (std::find(formats.begin(), formats.end(), format) == formats.end())
     export_split({}, options);  // throws the unknown-format error before anything is read

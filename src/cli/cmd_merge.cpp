@@ -13,10 +13,11 @@ namespace vidsplit::cli {
 int cmd_merge(const Args& args) {
   CommonCli common;
   std::string out;
+  bool wait = false;
   std::vector<std::string> scan_paths;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common));
-  visible.add(output_options(out));
+  visible.add(output_options(out, wait));
   const Parsed p = parse(args, visible, scan_paths);
   if (p.help) {
     print_help("Usage: vidsplit merge SCAN.jsonl... -o OUT\n\nCombines shard scans into OUT/scan.jsonl. All "
@@ -57,8 +58,10 @@ int cmd_merge(const Args& args) {
     std::move(part.begin(), part.end(), std::back_inserter(merged));
   }
   sort_and_check(merged);
-  ensure_dir(out);
-  write_scan_jsonl(path_in(out, "scan.jsonl"), merged, parameters, without_origin ? ScanOrigin{} : origin);
+  const OutputLock lock = lock_output(out, "merge", args, wait);
+  OutputSet set(out);
+  write_scan_jsonl(set.path("scan.jsonl"), merged, parameters, without_origin ? ScanOrigin{} : origin);
+  set.commit();
   fmt::print("vidsplit: merged {} scans, {} videos, wrote {}\n", scan_paths.size(), merged.size(),
              path_in(out, "scan.jsonl"));
   return kExitOk;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace vidsplit::cli {
 
 po::options_description report_options(ReportOptions& r) {
@@ -19,8 +21,11 @@ int cmd_report(const Args& args) {
   CommonCli common;
   ReportOptions options;
   std::string out;
+  bool wait = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(report_options(options));
+  visible.add_options()("wait", po::bool_switch(&wait),
+                        "when another vidsplit is writing into OUT, wait for it instead of refusing");
   const Parsed p = parse(args, visible, out);
   if (p.help) {
     print_help("Usage: vidsplit report OUT [options]\n\nWrites OUT/report.html, one self-contained page (no "
@@ -32,8 +37,10 @@ int cmd_report(const Args& args) {
     return kExitOk;
   }
   if (out.empty()) throw ConfigError("give the OUT folder of `vidsplit run` (or `split`)");
-  if (common.threads < 0) throw ConfigError("--threads must be >= 0");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(out, ec)) throw ConfigError(fmt::format("{}: no such folder", out));
   options.threads = common.threads;
+  const OutputLock lock = lock_output(out, "report", args, wait);
   const std::string path = write_report(out, options);
   if (!common.quiet) fmt::print("wrote {}\n", path);
   return kExitOk;

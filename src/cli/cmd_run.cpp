@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
 
 namespace vidsplit::cli {
 
@@ -16,10 +15,10 @@ int cmd_run(const Args& args) {
   SplitCli split;
   std::string out;
   std::vector<std::string> inputs;
-  bool no_report = false;
+  bool no_report = false, wait = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache)).add(split_options(split));
-  visible.add(output_options(out));
+  visible.add(output_options(out, wait));
   visible.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
   const Parsed p = parse(args, visible, inputs);
   if (p.help) {
@@ -38,20 +37,29 @@ int cmd_run(const Args& args) {
   if (inputs.empty()) inputs = {"sample_videos"};
   ScanOptions scan_options_ = to_scan_options(scan, common);
   const SplitOptions split_options_ = to_split_options(split);
-  const auto found = find_inputs(inputs, scan);
-  ensure_dir(out);
+  // OUT is taken (and marked) before the input walk, so the walk skips it when it lies inside the data.
+  const OutputLock lock = lock_output(out, "run", args, wait);
+  const auto found = find_inputs(inputs, scan, common);
+  check_output_room(out, estimated_output_bytes(found.size()));
   const auto scan_cache = open_cache(cache, out, scan_options_);
   scan_options_.cache = scan_cache.get();
 
   const auto scans = scan_with_progress(found, scan_options_, common);
-  write_scan_jsonl(path_in(out, "scan.jsonl"), scans, scan_parameters(scan_options_), scan_origin(inputs));
+  // Every file of the run goes into one new generation of OUT, switched in at the end: an error or a kill
+  // before that leaves the previous outputs as they were.
+  OutputSet set(out);
+  write_scan_jsonl(set.path("scan.jsonl"), scans, scan_parameters(scan_options_), scan_origin(inputs));
   json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
-  const int code = split_and_write(scans, split_options_, parameters, out, common);
-  if (no_report || (code != kExitOk && code != kExitSomeFailed)) return code;
-  ReportOptions report;
-  report.threads = common.threads;
-  const std::string report_path = write_report(out, report);
-  if (!common.quiet) fmt::print("wrote {}\n", report_path);
+  const int code = split_and_write(scans, split_options_, parameters, set, out, common);
+  const bool report = !no_report && (code == kExitOk || code == kExitSomeFailed);
+  if (report) {
+    ReportOptions options;
+    options.threads = common.threads;
+    options.title = report_title(out);
+    write_file_atomic(set.path("report.html"), report_html(set.dir(), options));
+  }
+  set.commit();
+  if (report && !common.quiet) fmt::print("wrote {}\n", path_in(out, "report.html"));
   return code;
 }
 

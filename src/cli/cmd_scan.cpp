@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
 
 namespace vidsplit::cli {
 
@@ -14,10 +13,11 @@ int cmd_scan(const Args& args) {
   ScanCli scan;
   CacheCli cache;
   std::string out, shard;
+  bool wait = false;
   std::vector<std::string> inputs;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache));
-  po::options_description output = output_options(out);
+  po::options_description output = output_options(out, wait);
   output.add_options()("shard", po::value(&shard),
                        "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
                        "not move when the dataset grows");
@@ -34,18 +34,20 @@ int cmd_scan(const Args& args) {
   require_output(out);
   if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
   ScanOptions options = to_scan_options(scan, common);
-  auto found = find_inputs(inputs, scan);
+  const OutputLock lock = lock_output(out, "scan", args, wait);
+  auto found = find_inputs(inputs, scan, common);
   if (!shard.empty()) {
     const auto [index, count] = parse_shard(shard);
     std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
   }
-  ensure_dir(out);
+  check_output_room(out, estimated_output_bytes(found.size()));
   const auto scan_cache = open_cache(cache, out, options);
   options.cache = scan_cache.get();
   // Each video's line is written as its scan comes in, so memory does not grow with the number of videos; only
-  // the failures are kept, for errors.csv. The file takes its name only once complete (an interrupted scan
-  // leaves the previous scan.jsonl, if any, as it was; the cache keeps what was done).
-  ScanJsonlWriter jsonl(path_in(out, "scan.jsonl"), scan_parameters(options), scan_origin(inputs));
+  // the failures are kept, for errors.csv. Both go into a new generation of OUT, switched in once complete (an
+  // interrupted scan leaves the previous outputs, if any, as they were; the cache keeps what was done).
+  OutputSet set(out);
+  ScanJsonlWriter jsonl(set.path("scan.jsonl"), scan_parameters(options), scan_origin(inputs));
   std::vector<VideoScan> failures;
   size_t scanned = 0;
   scan_with_progress(found, options, common, [&](VideoScan&& s) {
@@ -53,8 +55,9 @@ int cmd_scan(const Args& args) {
     ++scanned;
     if (!s.ok()) failures.push_back(std::move(s));
   });
-  write_file_atomic(path_in(out, "errors.csv"), errors_csv(failures));
+  write_file_atomic(set.path("errors.csv"), errors_csv(failures));
   jsonl.commit();
+  set.commit();
   const size_t failed = report_failures(failures, common);
   fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scanned, failed, path_in(out, "scan.jsonl"));
   if (scanned > 0 && failed == scanned) return kExitNothingUsable;

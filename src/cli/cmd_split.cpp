@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
 
 namespace vidsplit::cli {
 
@@ -12,9 +11,10 @@ int cmd_split(const Args& args) {
   CommonCli common;
   SplitCli split;
   std::string out, scan_path;
+  bool wait = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common)).add(split_options(split));
-  visible.add(output_options(out));
+  visible.add(output_options(out, wait));
   const Parsed p = parse(args, visible, scan_path);
   if (p.help) {
     print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
@@ -40,9 +40,16 @@ int cmd_split(const Args& args) {
   }
   sort_and_check(scans);
   if (scans.empty()) throw Error(fmt::format("{} holds no videos", scan_path));
-  ensure_dir(out);
+  const OutputLock lock = lock_output(out, "split", args, wait);
+  check_output_room(out, estimated_output_bytes(scans.size()));
+  OutputSet set(out);
+  // The scan goes with the split (a hard link, or a copy across filesystems): `report` and `export` of OUT
+  // read the videos' paths and keyframes from the very scan the split was made of.
+  set.add("scan.jsonl", scan_path);
   json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}};
-  return split_and_write(scans, options, parameters, out, common);
+  const int code = split_and_write(scans, options, parameters, set, out, common);
+  set.commit();
+  return code;
 }
 
 }  // namespace vidsplit::cli

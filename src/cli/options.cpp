@@ -3,6 +3,7 @@
 #include "cli/progress.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/threads.hpp"
 #include "vidsplit/version.hpp"
 
 #include <fmt/format.h>
@@ -67,7 +68,9 @@ po::options_description common_options(CommonCli& c) {
   d.add_options()
       ("help,h", "show this help")
       ("quiet,q", po::bool_switch(&c.quiet), "no progress line and no warnings on stderr")
-      ("threads,j", po::value(&c.threads)->default_value(0), "worker threads; 0 = all cores. Outputs do not depend on it");
+      ("threads,j", po::value(&c.threads)->default_value(0)->notifier(check_threads),
+       "worker threads, 0..1024; 0 = all cores, and never more than 4 per core or than the videos. Outputs do "
+       "not depend on it");
   return d;
 }
 
@@ -182,9 +185,11 @@ std::unique_ptr<ScanCache> open_cache(const CacheCli& c, const std::string& out,
   return std::make_unique<ScanCache>(dir, scan_parameters(options).dump());
 }
 
-po::options_description output_options(std::string& out) {
+po::options_description output_options(std::string& out, bool& wait) {
   po::options_description d("Output", kLineLength, kDescriptionLength);
-  d.add_options()("output,o", po::value(&out), "output folder (required); created if missing");
+  d.add_options()
+      ("output,o", po::value(&out), "output folder (required); created if missing")
+      ("wait", po::bool_switch(&wait), "when another vidsplit is writing into OUT, wait for it instead of refusing");
   return d;
 }
 
@@ -228,6 +233,17 @@ void require_output(const std::string& out) {
   if (out.empty()) throw ConfigError("missing -o OUT (the output folder)");
 }
 
+OutputLock lock_output(const std::string& out, const char* command, const Args& args, bool wait) {
+  std::string holder = fmt::format("vidsplit {}", command);
+  for (const std::string& a : args) holder += " " + a;
+  return OutputLock(out, holder, wait);
+}
+
+void check_threads(int threads) {
+  if (threads < 0 || threads > kMaxThreads)
+    throw ConfigError(fmt::format("--threads must be 0..{} (0 = all cores), not {}", kMaxThreads, threads));
+}
+
 void print_help(const std::string& usage, const po::options_description& visible, const std::string& examples) {
   std::ostringstream options;
   options << visible;
@@ -263,7 +279,6 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
   o.threads = c.threads;
-  if (c.threads < 0) throw ConfigError("--threads must be >= 0");
   if (s.max_pixels < 0) throw ConfigError("--max-pixels must be >= 0");
   if (s.analysis_size < 16 || s.analysis_size > 512) throw ConfigError("--analysis-size must be 16..512");
   make_detector(o.detector, o.detection);  // validates the name and thresholds before any decoding
@@ -347,10 +362,13 @@ json split_parameters(const SplitOptions& o) {
           {"segments", o.segments.size()}};
 }
 
-std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s) {
+std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s, const CommonCli& c) {
   InputOptions options;
   if (!s.labels.empty()) options.labels = read_labels_csv(s.labels);
-  auto inputs = discover_inputs(paths, options);
+  std::vector<std::string> warnings;
+  auto inputs = discover_inputs(paths, options, &warnings);
+  if (!c.quiet)
+    for (const std::string& w : warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   if (inputs.empty())
     throw Error(fmt::format("no video files found in {}", fmt::join(paths, ", ")));
   return inputs;
@@ -417,12 +435,6 @@ size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c) 
   return failed;
 }
 
-void ensure_dir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw ConfigError(fmt::format("cannot create output folder {}: {}", dir, ec.message()));
-}
-
 std::string path_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
 
 namespace {
@@ -458,10 +470,10 @@ void print_split_summary(const std::vector<VideoScan>& scans, const SplitOutcome
 }  // namespace
 
 int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& options, json parameters,
-                    const std::string& out, const CommonCli& c) {
+                    OutputSet& set, const std::string& out, const CommonCli& c) {
   const size_t failed = report_failures(scans, c);
   if (failed == scans.size()) {
-    write_file_atomic(path_in(out, "errors.csv"), errors_csv(scans));
+    write_file_atomic(set.path("errors.csv"), errors_csv(scans));
     fmt::print(stderr, "vidsplit: error: none of the {} videos could be read (reasons in {})\n", scans.size(),
                path_in(out, "errors.csv"));
     return kExitNothingUsable;
@@ -469,7 +481,7 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
   SplitOptions with_threads = options;
   with_threads.grouping.threads = c.threads;
   const SplitOutcome outcome = split_scans(scans, with_threads);
-  write_split_outputs(out, scans, outcome, options, parameters);
+  write_split_outputs(set.dir(), scans, outcome, options, parameters);
   print_split_summary(scans, outcome, options, out, c);
   if (failed > 0) {
     fmt::print(stderr, "vidsplit: {} of {} videos failed; see {}\n", failed, scans.size(), path_in(out, "errors.csv"));

@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "vidsplit/cache.hpp"
+#include "vidsplit/output_set.hpp"
 #include "vidsplit/outputs.hpp"
 #include "vidsplit/report.hpp"
 
@@ -67,7 +68,8 @@ struct SplitCli {
 po::options_description common_options(CommonCli& c);
 po::options_description scan_options(ScanCli& s);
 po::options_description split_options(SplitCli& s);
-po::options_description output_options(std::string& out);
+// -o OUT, and --wait (for another writer of OUT to finish instead of refusing).
+po::options_description output_options(std::string& out, bool& wait);
 po::options_description report_options(ReportOptions& r);  // cmd_report.cpp
 
 struct CacheCli {
@@ -90,6 +92,10 @@ Parsed parse(const Args& args, const po::options_description& visible, std::stri
 Parsed parse(const Args& args, const po::options_description& visible, std::vector<std::string>& positional);
 // ConfigError unless -o OUT was given.
 void require_output(const std::string& out);
+// Takes OUT for `vidsplit COMMAND args` (OutputLock: one writer per OUT; exit 2 when another holds it).
+OutputLock lock_output(const std::string& out, const char* command, const Args& args, bool wait);
+// ConfigError unless 0 <= threads <= kMaxThreads; every command's --threads goes through it.
+void check_threads(int threads);
 void print_help(const std::string& usage, const po::options_description& visible, const std::string& examples);
 
 // Validated library options from the command line (ConfigError on bad values), and their JSON record.
@@ -98,7 +104,8 @@ json scan_parameters(const ScanOptions& o);
 SplitOptions to_split_options(const SplitCli& s);
 json split_parameters(const SplitOptions& o);
 
-std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s);
+// The videos under `paths`; prints a warning for each skipped output folder (unless quiet).
+std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s, const CommonCli& c);
 // Scans with a progress line; each result goes to `sink` as it comes (in input order), or all are returned.
 void scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options, const CommonCli& c,
                         const ScanSink& sink);
@@ -106,11 +113,11 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
                                           const CommonCli& c);
 // Prints one line per failed video (unless quiet); returns how many failed.
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c);
-void ensure_dir(const std::string& dir);
 std::string path_in(const std::string& dir, const char* name);
-// group + split + write, shared by `run` and `split`; returns the exit code.
+// group + split + write into `set` (not committed), shared by `run` and `split`; returns the exit code.
+// `out` names OUT in messages.
 int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& options, json parameters,
-                    const std::string& out, const CommonCli& c);
+                    OutputSet& set, const std::string& out, const CommonCli& c);
 // Videos from scan files, sorted by id; the same video twice is a configuration error.
 void sort_and_check(std::vector<VideoScan>& scans);
 // "I/N" -> (I, N) with 0 <= I < N.

@@ -2,6 +2,7 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/export.hpp"
+#include "vidsplit/output_set.hpp"
 #include "vidsplit/outputs.hpp"
 
 #include <fmt/format.h>
@@ -112,8 +113,10 @@ std::string unique_name(const std::string& name, std::set<std::string>& taken) {
 }  // namespace
 
 ExportPlan load_export_plan(const std::string& out_dir) {
-  const std::string clips_path = (fs::path(out_dir) / "clips.csv").string();
-  const std::string scan_path = (fs::path(out_dir) / "scan.jsonl").string();
+  // Both files from one generation of OUT, even if a writer switches OUT's outputs meanwhile.
+  const std::string set_dir = current_output_dir(out_dir);
+  const std::string clips_path = (fs::path(set_dir) / "clips.csv").string();
+  const std::string scan_path = (fs::path(set_dir) / "scan.jsonl").string();
   if (!fs::exists(clips_path))
     throw ConfigError(fmt::format("{} not found: export reads the split of `vidsplit run` or `split`", clips_path));
   if (!fs::exists(scan_path))

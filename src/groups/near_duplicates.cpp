@@ -1,5 +1,6 @@
 // Finding near-duplicate clip pairs: every pair for small sets, a hash-chunk index for large ones.
 #include "vidsplit/groups.hpp"
+#include "vidsplit/threads.hpp"
 
 #include <algorithm>
 #include <array>
@@ -83,8 +84,7 @@ class ChunkIndex {
 // blocks' results in order makes the output independent of the thread count.
 template <typename Work>
 std::vector<NearDuplicate> for_each_clip(size_t n, int threads, Work work) {
-  const size_t workers = std::max<size_t>(
-      1, std::min<size_t>(threads > 0 ? static_cast<size_t>(threads) : std::thread::hardware_concurrency(), n / 64 + 1));
+  const size_t workers = std::min<size_t>(static_cast<size_t>(thread_budget(threads)), n / 64 + 1);
   constexpr size_t kBlock = 256;
   const size_t blocks = (n + kBlock - 1) / kBlock;
   std::vector<std::vector<NearDuplicate>> found(blocks);

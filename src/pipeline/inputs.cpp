@@ -1,5 +1,6 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
+#include "vidsplit/output_set.hpp"
 #include "vidsplit/scan.hpp"
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 namespace vidsplit {
@@ -25,6 +27,13 @@ bool has_video_extension(const std::string& path) {
 
 namespace {
 
+std::optional<std::string_view> output_marker(const fs::path& dir) {
+  std::error_code ec;
+  for (std::string_view marker : {kOutputMarker, kExportMarker})
+    if (fs::exists(dir / marker, ec)) return marker;
+  return std::nullopt;
+}
+
 std::string label_from_parent(const fs::path& file) {
   fs::path parent = file.parent_path();
   if (parent.empty() || parent.filename().empty() || parent.filename() == "." || parent.filename() == "..")
@@ -34,7 +43,8 @@ std::string label_from_parent(const fs::path& file) {
 
 }  // namespace
 
-std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options) {
+std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,
+                                        std::vector<std::string>* warnings) {
   std::vector<InputVideo> found;
   for (const std::string& arg : paths) {
     std::error_code ec;
@@ -48,6 +58,16 @@ std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, c
         const fs::path& p = it->path();
         if (p.filename().string().starts_with('.')) {
           if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
+        // An OUT or export folder inside the data (`run data -o data/out`): its copies are not new videos. The
+        // root itself is walked even when it is an OUT (`run data -o data`): the user named it.
+        if (it->is_directory(ec)) {
+          if (const auto marker = output_marker(p)) {
+            it.disable_recursion_pending();
+            if (warnings)
+              warnings->push_back(fmt::format("skipped {}: it holds vidsplit's outputs ({})", p.string(), *marker));
+          }
           continue;
         }
         if (!it->is_regular_file(ec) || !has_video_extension(p.string())) continue;
@@ -71,6 +91,7 @@ std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, c
     if (it != options.labels.end()) v.label = it->second;
   }
   std::sort(found.begin(), found.end(), [](const InputVideo& a, const InputVideo& b) { return a.video < b.video; });
+  if (warnings) std::sort(warnings->begin(), warnings->end());
   for (size_t i = 1; i < found.size(); ++i)
     if (found[i].video == found[i - 1].video)
       throw ConfigError(fmt::format("two inputs share the video id '{}' ({} and {}); give the folders "

@@ -2,6 +2,7 @@
 
 #include "vidsplit/cache.hpp"
 #include "vidsplit/error.hpp"
+#include "vidsplit/threads.hpp"
 
 #include <fmt/format.h>
 
@@ -609,7 +610,7 @@ VideoScan scan_video_bytes(std::span<const uint8_t> bytes, const InputVideo& inp
 }
 
 ThreadPlan plan_threads(int threads, size_t videos) {
-  const int cores = threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int cores = thread_budget(threads);
   ThreadPlan plan;
   // Whole videos in parallel scale best (no codec synchronisation); codec threads only fill the cores
   // that fewer videos than cores would leave idle.

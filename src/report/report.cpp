@@ -5,6 +5,7 @@
 #include "vidsplit/decode.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/output_set.hpp"
 #include "vidsplit/outputs.hpp"
 #include "vidsplit/version.hpp"
 
@@ -128,7 +129,8 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
 </head>
 <body>
 )";
-    html_ += fmt::format("<h1>vidsplit report: {}</h1>\n", escape(fs::path(dir_).filename().string()));
+    html_ += fmt::format("<h1>vidsplit report: {}</h1>\n",
+                         escape(options_.title.empty() ? report_title(dir_) : options_.title));
     html_ += fmt::format("<p class=\"muted\">vidsplit {} &middot; {} videos &middot; {} manifest rows &middot; "
                          "{} leakage groups</p>\n",
                          kVersion, video_order_.size(), rows_.size(), group_count());
@@ -588,10 +590,20 @@ std::string report_html(const std::string& out_dir, const ReportOptions& options
   return Report(out_dir, options).build();
 }
 
+std::string report_title(const std::string& out_dir) {
+  fs::path p = fs::absolute(out_dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return p.filename().string();
+}
+
 std::string write_report(const std::string& out_dir, const ReportOptions& options) {
-  const std::string out = (fs::path(out_dir) / "report.html").string();
-  write_file_atomic(out, report_html(out_dir, options));
-  return out;
+  OutputSet set(out_dir);
+  set.keep_all_except({"report.html"});
+  ReportOptions titled = options;
+  if (titled.title.empty()) titled.title = report_title(out_dir);
+  write_file_atomic(set.path("report.html"), report_html(set.dir(), titled));
+  set.commit();
+  return (fs::path(out_dir) / "report.html").string();
 }
 
 }  // namespace vidsplit
