@@ -3,6 +3,8 @@
 // video id that is absolute or holds `..` is refused with ConfigError.
 #pragma once
 
+#include "vidsplit/output_set.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -85,8 +87,8 @@ struct ExportResult {
 // plan the format cannot express, Error for I/O failures.
 ExportResult export_split(const ExportPlan& plan, const ExportOptions& options);
 
-// The marker file in every export folder: JSON naming the tool version, the format and the OUT exported.
-inline constexpr const char* kExportMarker = ".vidsplit-export";
+// Every export folder holds the marker file kExportMarker (output_set.hpp): JSON naming the tool version, the
+// format and the OUT exported.
 // The safe export: verify_export_sources and check_export_target, then export_split into a fresh folder beside
 // `options.to`, which is renamed into place only once complete, so a failed or interrupted export leaves the
 // target as it was. An existing target must be an empty folder, or, with options.overwrite, a folder holding an
