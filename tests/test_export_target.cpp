@@ -39,11 +39,8 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     const std::string rel = fs::relative(e.path(), dir).generic_string();
-    // OUT's bookkeeping (the lock, the generation folders) changes with every writer, `report` included; what
-    // a user reads is each documented name, through its link into the current generation.
-    if (rel == ".lock" || rel == ".vidsplit" || rel.starts_with(".vidsplit/")) continue;
-    if (e.is_regular_file()) files[rel] = read_file(e.path().string());
-    else if (e.is_symlink()) files[rel] = "-> " + fs::read_symlink(e.path()).string();
+    if (e.is_symlink()) files[rel] = "-> " + fs::read_symlink(e.path()).string();
+    else if (e.is_regular_file()) files[rel] = read_file(e.path().string());
   }
   return files;
 }
@@ -64,6 +61,13 @@ struct Dataset {
     return vidsplit_in(dir.path(), "export out " + args, dir, prefix);
   }
   std::string err() const { return read_file(dir / "stderr.txt"); }
+  // OUT's files as readers see them (through OUT's current generation).
+  std::map<std::string, std::string> outputs() const {
+    std::map<std::string, std::string> files;
+    for (const char* name : {"clips.csv", "scan.jsonl", "summary.json", "errors.csv", "group_evidence.csv"})
+      files[name] = read_file((out / name).string());
+    return files;
+  }
   bool one_line_error(const std::string& text) const {
     const std::string e = err();
     INFO(e);
@@ -79,82 +83,75 @@ struct Dataset {
 
 }  // namespace
 
+// One run serves every case of these two tests (each a few seconds under load): a refusal changes nothing, and
+// each accepted export has its own target.
 TEST_CASE("vidsplit export: never into a source's folder or OUT") {
   Dataset ds;
   const auto sources = snapshot(ds.root);
-  const auto outputs = snapshot(ds.out);
-  SUBCASE("mmaction2 into the dataset root") {
-    CHECK(ds.exp("--format mmaction2 --to d") == 2);
-    CHECK(ds.one_line_error("export target d contains the folder"));
-  }
-  SUBCASE("symlinks into a label folder") {
-    CHECK(ds.exp("--format mmaction2 --link symlink --to d/jump") == 2);
-    CHECK(ds.one_line_error("export target d/jump is the folder"));
-  }
-  SUBCASE("hard links into a folder below a source's folder") {
-    CHECK(ds.exp("--format ucf101 --link hardlink --to d/run/x") == 2);
-    CHECK(ds.one_line_error("lies inside the folder"));
-  }
-  SUBCASE("a link to the dataset is resolved") {
-    fs::create_directory_symlink(ds.root, ds.dir.path() / "link");
-    CHECK(ds.exp("--format mmaction2 --to link/jump/../run") == 2);
-    CHECK(ds.one_line_error("link/jump/../run is the folder"));
-  }
-  SUBCASE("clips into OUT, into the folder holding OUT, and beside OUT's files") {
-    CHECK(ds.exp("--format clips --to out") == 2);
-    CHECK(ds.one_line_error("export target out is the OUT folder out"));
-    CHECK(ds.exp("--format clips --to .") == 2);
-    CHECK(ds.one_line_error("contains the OUT folder"));
-    CHECK(ds.exp("--format clips --to out/mine") == 2);
-    CHECK(ds.one_line_error("only folders below OUT/export/ may hold an export"));
-    CHECK(vidsplit_in(ds.dir.path(), "report out", ds.dir) == 0);
-  }
+  const auto outputs = ds.outputs();
+  // mmaction2 into the dataset root.
+  CHECK(ds.exp("--format mmaction2 --to d") == 2);
+  CHECK(ds.one_line_error("export target d contains the folder"));
+  // Symbolic links into a label folder.
+  CHECK(ds.exp("--format mmaction2 --link symlink --to d/jump") == 2);
+  CHECK(ds.one_line_error("export target d/jump is the folder"));
+  // Hard links into a folder below a source's folder.
+  CHECK(ds.exp("--format ucf101 --link hardlink --to d/run/x") == 2);
+  CHECK(ds.one_line_error("lies inside the folder"));
+  // A link to the dataset and `..` are resolved.
+  fs::create_directory_symlink(ds.root, ds.dir.path() / "link");
+  CHECK(ds.exp("--format mmaction2 --to link/jump/../run") == 2);
+  CHECK(ds.one_line_error("link/jump/../run is the folder"));
+  // clips into OUT, into the folder holding OUT, and beside OUT's files.
+  CHECK(ds.exp("--format clips --to out") == 2);
+  CHECK(ds.one_line_error("export target out is the OUT folder out"));
+  CHECK(ds.exp("--format clips --to .") == 2);
+  CHECK(ds.one_line_error("contains the OUT folder"));
+  CHECK(ds.exp("--format clips --to out/mine") == 2);
+  CHECK(ds.one_line_error("only folders below OUT/export/ may hold an export"));
+
   CHECK(snapshot(ds.root) == sources);
-  const auto after = snapshot(ds.out);
-  for (const auto& [rel, bytes] : outputs)
-    if (rel != "report.html") CHECK_MESSAGE(after.at(rel) == bytes, rel);
+  CHECK(ds.outputs() == outputs);
+  CHECK(vidsplit_in(ds.dir.path(), "report out", ds.dir) == 0);
 }
 
 TEST_CASE("vidsplit export: an existing target is replaced only when it is an earlier export") {
   Dataset ds;
+  // A folder holding other files is refused, with or without --overwrite.
+  const fs::path busy = ds.dir.path() / "busy";
+  fs::create_directories(busy / "jump");
+  write_file_atomic((busy / "label_map.txt").string(), "mine\n");
+  write_file_atomic((busy / "jump/a.mp4").string(), "not a video");
+  const auto before = snapshot(busy);
+  CHECK(ds.exp("--format mmaction2 --to busy") == 2);
+  CHECK(ds.one_line_error("is not empty and holds no earlier vidsplit export"));
+  CHECK(ds.exp("--format mmaction2 --to busy --overwrite") == 2);
+  CHECK(snapshot(busy) == before);
+  // A file is refused.
+  write_file_atomic(ds.dir / "file", "x");
+  CHECK(ds.exp("--format mmaction2 --to file") == 2);
+  CHECK(ds.one_line_error("exists and is not a folder"));
+  CHECK(read_file(ds.dir / "file") == "x");
+  // An empty folder is used; an earlier export needs --overwrite, which replaces it whole.
   const fs::path to = ds.dir.path() / "exp";
-  SUBCASE("a folder holding other files is refused, with or without --overwrite") {
-    fs::create_directories(to / "jump");
-    write_file_atomic((to / "label_map.txt").string(), "mine\n");
-    write_file_atomic((to / "jump/a.mp4").string(), "not a video");
-    const auto before = snapshot(to);
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("is not empty and holds no earlier vidsplit export"));
-    CHECK(ds.exp("--format mmaction2 --to exp --overwrite") == 2);
-    CHECK(snapshot(to) == before);
-  }
-  SUBCASE("a file is refused") {
-    write_file_atomic(to.string(), "x");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("exists and is not a folder"));
-    CHECK(read_file(to.string()) == "x");
-  }
-  SUBCASE("an empty folder is used; an earlier export needs --overwrite, which replaces it whole") {
-    fs::create_directories(to);
-    REQUIRE(ds.exp("--format mmaction2 --to exp") == 0);
-    const nlohmann::json marker = nlohmann::json::parse(read_file((to / kExportMarker).string()));
-    CHECK(marker["format"] == "vidsplit-export");
-    CHECK(marker["export_format"] == "mmaction2");
-    CHECK(marker["source"] == ds.out.string());
-    CHECK(ds.exp("--format ucf101 --to exp") == 2);
-    CHECK(ds.one_line_error("holds an earlier vidsplit export; overwrite it to replace it"));
-    CHECK(fs::exists(to / "label_map.txt"));
-    REQUIRE(ds.exp("--format ucf101 --to exp --overwrite") == 0);
-    CHECK(fs::exists(to / "classInd.txt"));
-    CHECK_FALSE(fs::exists(to / "label_map.txt"));
-    CHECK(ds.leftovers(ds.dir.path()) == 0);
-  }
-  SUBCASE("the default target below OUT/export/") {
-    CHECK(ds.exp("--format kinetics") == 0);
-    CHECK(fs::exists(ds.out / "export/kinetics" / kExportMarker));
-    CHECK(ds.exp("--format kinetics") == 2);
-    CHECK(ds.exp("--format kinetics --overwrite") == 0);
-  }
+  fs::create_directories(to);
+  REQUIRE(ds.exp("--format mmaction2 --to exp") == 0);
+  const nlohmann::json marker = nlohmann::json::parse(read_file((to / kExportMarker).string()));
+  CHECK(marker["format"] == "vidsplit-export");
+  CHECK(marker["export_format"] == "mmaction2");
+  CHECK(marker["source"] == ds.out.string());
+  CHECK(ds.exp("--format ucf101 --to exp") == 2);
+  CHECK(ds.one_line_error("holds an earlier vidsplit export; overwrite it to replace it"));
+  CHECK(fs::exists(to / "label_map.txt"));
+  REQUIRE(ds.exp("--format ucf101 --to exp --overwrite") == 0);
+  CHECK(fs::exists(to / "classInd.txt"));
+  CHECK_FALSE(fs::exists(to / "label_map.txt"));
+  CHECK(ds.leftovers(ds.dir.path()) == 0);
+  // The default target, below OUT/export/.
+  CHECK(ds.exp("--format kinetics") == 0);
+  CHECK(fs::exists(ds.out / "export/kinetics" / kExportMarker));
+  CHECK(ds.exp("--format kinetics") == 2);
+  CHECK(ds.exp("--format kinetics --overwrite") == 0);
 }
 
 TEST_CASE("vidsplit export: a failed or killed export leaves the earlier one as it was") {
@@ -181,48 +178,49 @@ TEST_CASE("vidsplit export: a failed or killed export leaves the earlier one as 
 }
 
 TEST_CASE("vidsplit export: reads only the files the scan read, unchanged") {
-  Dataset ds;
-  std::string scan = read_file((ds.out / "scan.jsonl").string());
-  // OUT/scan.jsonl is a link into OUT's current generation, which readers follow: edit the file it names.
-  const fs::path scan_file = fs::canonical(ds.out / "scan.jsonl");
+  Dataset ds;  // one run for every case: each edit is undone before the next
+  // Edited where export reads it: OUT/scan.jsonl is a link into OUT's current generation.
+  const std::string scan_path = (fs::path(current_output_dir(ds.out.string())) / "scan.jsonl").string();
+  const std::string scan = read_file(scan_path);
   const auto edit_path = [&](const std::string& from, const std::string& to) {
-    const size_t at = scan.find("\"path\":\"" + from + "\"");
+    std::string edited = scan;
+    const size_t at = edited.find("\"path\":\"" + from + "\"");
     REQUIRE(at != std::string::npos);
-    scan.replace(at, from.size() + 9, "\"path\":\"" + to + "\"");
-    write_file_atomic(scan_file.string(), scan);
+    edited.replace(at, from.size() + 9, "\"path\":\"" + to + "\"");
+    return edited;
   };
-  SUBCASE("a path edited to /etc/passwd") {
-    edit_path("d/jump/a.mp4", "/etc/passwd");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("video 'jump/a.mp4': its path /etc/passwd in scan.jsonl lies outside the scan's inputs"));
-  }
-  SUBCASE("the same edit in a scan that records no input roots") {
-    edit_path("d/jump/a.mp4", "/etc/passwd");
-    nlohmann::json header = nlohmann::json::parse(scan.substr(0, scan.find('\n')));
-    REQUIRE(header.erase("origin") == 1);
-    write_file_atomic(scan_file.string(), header.dump() + scan.substr(scan.find('\n')));
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("video 'jump/a.mp4': /etc/passwd is not the scanned video any more"));
-  }
-  SUBCASE("a path leaving the root through ..") {
-    fs::copy_file(ds.root / "jump/a.mp4", ds.dir.path() / "a.mp4");
-    edit_path("d/jump/a.mp4", "d/../a.mp4");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("lies outside the scan's inputs"));
-  }
-  SUBCASE("a source replaced by another video since the scan") {
-    fs::copy_file(test::data("vfr.mp4"), ds.root / "jump/a.mp4", fs::copy_options::overwrite_existing);
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("/d/jump/a.mp4 changed since the scan"));
-    CHECK(ds.err().find("video 'jump/a.mp4': ") != std::string::npos);
-  }
-  SUBCASE("a source removed since the scan") {
-    fs::remove(ds.root / "run/b.mkv");
-    CHECK(ds.exp("--format mmaction2 --to exp") == 2);
-    CHECK(ds.one_line_error("/d/run/b.mkv is missing or not a regular file"));
-    CHECK(ds.err().find("video 'run/b.mkv': ") != std::string::npos);
-  }
+  // A path edited to /etc/passwd.
+  write_file_atomic(scan_path, edit_path("d/jump/a.mp4", "/etc/passwd"));
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("video 'jump/a.mp4': its path /etc/passwd in scan.jsonl lies outside the scan's inputs"));
+  // The same edit in a scan that records no input roots.
+  const std::string edited = edit_path("d/jump/a.mp4", "/etc/passwd");
+  nlohmann::json header = nlohmann::json::parse(edited.substr(0, edited.find('\n')));
+  REQUIRE(header.erase("origin") == 1);
+  write_file_atomic(scan_path, header.dump() + edited.substr(edited.find('\n')));
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("video 'jump/a.mp4': /etc/passwd is not the scanned video any more"));
+  // A path leaving the root through `..`, to a copy of the same video.
+  fs::copy_file(ds.root / "jump/a.mp4", ds.dir.path() / "a.mp4");
+  write_file_atomic(scan_path, edit_path("d/jump/a.mp4", "d/../a.mp4"));
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("lies outside the scan's inputs"));
+  write_file_atomic(scan_path, scan);
+  // A source replaced by another video since the scan.
+  fs::copy_file(test::data("vfr.mp4"), ds.root / "jump/a.mp4", fs::copy_options::overwrite_existing);
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("/d/jump/a.mp4 changed since the scan"));
+  CHECK(ds.err().find("video 'jump/a.mp4': ") != std::string::npos);
+  fs::copy_file(test::data("gray_cut.mp4"), ds.root / "jump/a.mp4", fs::copy_options::overwrite_existing);
+  // A source removed since the scan.
+  fs::rename(ds.root / "run/b.mkv", ds.dir.path() / "b.mkv");
+  CHECK(ds.exp("--format mmaction2 --to exp") == 2);
+  CHECK(ds.one_line_error("/d/run/b.mkv is missing or not a regular file"));
+  CHECK(ds.err().find("video 'run/b.mkv': ") != std::string::npos);
+  fs::rename(ds.dir.path() / "b.mkv", ds.root / "run/b.mkv");
   CHECK_FALSE(fs::exists(ds.dir.path() / "exp"));
+  // Restored, the same export goes through: each refusal above was the edit's.
+  CHECK(ds.exp("--format mmaction2 --to exp") == 0);
 }
 
 TEST_CASE("vidsplit export: from another working folder") {
@@ -281,4 +279,31 @@ TEST_CASE("vidsplit::ExportPlan::whole_video_split names the formats that take a
                        "video 'a.mp4' has clips in splits train and val; format mmaction2 lists whole files (use "
                        "--format clips or kinetics, or split with --unit video)",
                        ConfigError);
+}
+
+TEST_CASE("vidsplit::scan_origin") {
+  const ScanOrigin origin = scan_origin({"data/", "../x.mp4", "/abs/y/./z"});
+  const fs::path cwd = fs::current_path();
+  CHECK(origin.cwd == cwd.string());
+  CHECK(origin.roots == std::vector<std::string>{(cwd / "data").string(), (cwd.parent_path() / "x.mp4").string(),
+                                                 "/abs/y/z"});
+}
+
+TEST_CASE("vidsplit merge: shards scanned from different folders export from a third") {
+  Dataset ds;
+  const fs::path b = ds.dir.path() / "b";
+  fs::create_directories(b);
+  REQUIRE(vidsplit_in(ds.dir.path(), "scan d -o s0 -q --shard 0/2", ds.dir) == 0);
+  REQUIRE(vidsplit_in(b, "scan ../d -o ../s1 -q --shard 1/2", ds.dir) == 0);
+  REQUIRE(vidsplit_in(ds.dir.path(), "merge s0/scan.jsonl s1/scan.jsonl -o m", ds.dir) == 0);
+  const std::string merged = read_file(ds.dir / "m/scan.jsonl");
+  // The second shard's paths were relative to b/: they are stored absolute, the first's stay relative to dir.
+  CHECK(merged.find("\"origin\":{\"cwd\":\"" + ds.dir.path().string() + "\"") != std::string::npos);
+  CHECK(merged.find("\"roots\":[\"" + ds.root.string() + "\"]") != std::string::npos);
+  CHECK(merged.find("\"path\":\"" + (ds.root / "jump/a.mp4").string() + "\"") != std::string::npos);  // shard 1
+  CHECK(merged.find("\"path\":\"d/run/b.mkv\"") != std::string::npos);                                   // shard 0
+  REQUIRE(vidsplit_in(ds.dir.path(), "split m/scan.jsonl -o m -q --ratios train=0.5,val=0.5", ds.dir) == 0);
+  REQUIRE(vidsplit_in(b, "export ../m --format ucf101 --to ../exp", ds.dir) == 0);
+  CHECK(read_file(ds.dir / "exp/jump/a.mp4") == read_file(test::data("gray_cut.mp4")));
+  CHECK(read_file(ds.dir / "exp/run/b.mkv") == read_file(test::data("mpeg4_noise_aba.mkv")));
 }

@@ -87,7 +87,7 @@ struct ExportResult {
 // plan the format cannot express, Error for I/O failures.
 ExportResult export_split(const ExportPlan& plan, const ExportOptions& options);
 
-// The marker file kExportMarker (output_set.hpp) in every export folder: JSON naming the tool version, the
+// Every export folder holds the marker file kExportMarker (output_set.hpp): JSON naming the tool version, the
 // format and the OUT exported.
 // The safe export: verify_export_sources and check_export_target, then export_split into a fresh folder beside
 // `options.to`, which is renamed into place only once complete, so a failed or interrupted export leaves the

@@ -45,7 +45,7 @@ int cmd_merge(const Args& args) {
     if (i == 0) origin.cwd = from.cwd;
     if (from.cwd != origin.cwd && !from.cwd.empty())
       for (VideoScan& s : part)
-        if (std::filesystem::path(s.path).is_relative()) s.path = (std::filesystem::path(from.cwd) / s.path).string();
+        if (std::filesystem::path(s.path).is_relative()) s.path = (std::filesystem::path(from.cwd) / s.path).lexically_normal().string();
     if (from.cwd.empty()) without_origin = true;
     for (const std::string& root : from.roots)
       if (std::find(origin.roots.begin(), origin.roots.end(), root) == origin.roots.end()) origin.roots.push_back(root);
