@@ -377,11 +377,11 @@ TEST_CASE("vidsplit run + export: hostile labels and file names stay inside the 
   REQUIRE(test::run_cli("run " + q(in) + " " + q(in2) + " -o " + q(dir.path() / "out") + " --labels " +
                         q(dir.path() / "labels.csv") + " -q --no-report") == 0);
 
-  // clips.csv: text cells neutralised, and vidsplit reads them back (here through --keep) unchanged.
+  // clips.csv: exact values, and vidsplit reads them back (here through --keep) unchanged.
   const std::string clips = read_file(dir / "out/clips.csv");
-  CHECK(clips.find("\n'-x.mp4,0,shot,0,") != std::string::npos);
-  CHECK(clips.find("\n'@evil/a..b.mp4,0,shot,0,") != std::string::npos);
-  CHECK(clips.find(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",") != std::string::npos);
+  CHECK(clips.find("\n-x.mp4,0,shot,0,") != std::string::npos);
+  CHECK(clips.find("\n@evil/a..b.mp4,0,shot,0,") != std::string::npos);
+  CHECK(clips.find(",\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",") != std::string::npos);
   const CsvTable table = test::read_table(dir / "out/clips.csv");
   std::set<std::string> videos, label_set;
   for (const CsvRow& r : table.rows) {

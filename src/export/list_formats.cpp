@@ -26,47 +26,60 @@ std::vector<std::string> export_formats() {
 }
 
 std::string export_formats_help() {
-  return R"(Formats (DIR = --to; <label> and <name> are sanitised: characters other than A-Z a-z 0-9 . _ -
-become _; <name> is the video id without its label folder, '/' flattened to '_'; <class> is the label's
-0-based index in sorted label order; every list is in clips.csv's video order, LF line ends):
-  mmaction2       mmaction2 VideoDataset (data_prefix=DIR).
+  return R"(Formats (DIR = --to; <label> and <name> are sanitised: ' ( ) dropped, space and other ASCII
+characters than A-Z a-z 0-9 . _ - become _, UTF-8 letters stay; <name> is the video id without its label
+folder, '/' flattened to '_'; <class> is the 0-based position of the label's folder in sorted folder order,
+the order folder-reading consumers derive; lists are in clips.csv's video order, LF line ends; with --folds,
+<split> lists become fold<i>_train (every other fold) and fold<i>_val (fold i)):
+  mmaction2       mmaction2 VideoDataset (data_prefix=dict(video=DIR)).
                     DIR/<label>/<name>                  the videos
                     DIR/label_map.txt                   one label per line; line k is class k
                     DIR/<split>_list_videos.txt         "<label>/<name> <class>"
-  ucf101          UCF101 train/test lists.
-                    DIR/<label>/<name>                  the videos
+  ucf101          torchvision UCF101(root=DIR, annotation_path=DIR, ...): .avi files only, so other
+                  containers are transcoded to MPEG-4 part 2 AVI (--no-avi: refused).
+                    DIR/<label>/<stem>.avi              the videos
                     DIR/classInd.txt                    "<class+1> <label>"
-                    DIR/trainlist01.txt                 "<label>/<name> <class+1>"   (split train)
-                    DIR/testlist01.txt                  "<label>/<name>"             (split test, else val)
-                    DIR/<split>list01.txt               "<label>/<name>"             (any other split)
-  kinetics        Kinetics annotation CSV, one row per segment (consecutive clips of a video in one split).
-                    DIR/<label>/<name>                  the videos
-                    DIR/<split>.csv                     header label,youtube_id,time_start,time_end,split;
-                                                        youtube_id = <name> without extension, times in
-                                                        seconds (6 decimals), label as in clips.csv
+                    DIR/trainlist01.txt                 "<label>/<stem>.avi <class+1>"   (split train)
+                    DIR/testlist01.txt                  "<label>/<stem>.avi"   (split test, else val)
+                    DIR/<split>list01.txt               "<label>/<stem>.avi"   (any other split)
+                  --folds K: trainlist0k/testlist0k, fold k-1 the test side, k = 1..K.
+  kinetics        torchvision Kinetics(root=DIR, split=...), official annotation CSV. No --folds.
+                    DIR/<split>/<label>/<ytid>_<start:06>_<end:06>.mp4   each segment (consecutive
+                                                        clips of a video in one split) as its own file
+                    DIR/<split>.csv                     label,youtube_id,time_start,time_end,split (integer
+                                                        seconds, as in the file name), then video,start_frame,
+                                                        end_frame,start_sec,end_sec (inclusive times)
   pytorchvideo    PyTorchVideo LabeledVideoPaths.from_csv (video_path_prefix=DIR).
                     DIR/<label>/<name>                  the videos
                     DIR/<split>.csv                     "<label>/<name> <class>" (space separated, no header)
-  hf-videofolder  HuggingFace datasets videofolder (load_dataset("videofolder", data_dir=DIR)).
+  hf-videofolder  HuggingFace datasets videofolder (load_dataset("videofolder", data_dir=DIR)). No --folds.
                     DIR/<split>/<label>/<name>          the videos
                     DIR/<split>/metadata.csv            header file_name,label; file_name "<label>/<name>"
-  mmaction2-rawframes  mmaction2 RawframeDataset (data_prefix=DIR): frames extracted as JPEG, one folder
-                  per segment (<dir> = <name> without extension, plus _f<start>-<end> when the video has
-                  several segments); frames numbered from 1 in each folder.
+  mmaction2-rawframes  mmaction2 RawframeDataset (data_prefix=dict(img=DIR)): frames extracted as JPEG, one
+                  folder per segment (<dir> = <name> without extension, plus _f<start>-<end> when the video
+                  has several segments); frames numbered from 1 in each folder.
                     DIR/<label>/<dir>/img_00001.jpg     the frames (every --frames-every'th decoded frame)
                     DIR/label_map.txt                   one label per line; line k is class k
                     DIR/<split>_list_rawframes.txt      "<label>/<dir> <total_frames> <class>"
-  ultralytics     Ultralytics classification layout: frames extracted as JPEG.
+  ultralytics     Ultralytics classification layout: frames extracted as JPEG. No --folds.
                     DIR/<split>/<label>/<stem>_<frame>.jpg   <stem> = <name> without extension, <frame> the
                                                         6-digit decoded frame index; every --frames-every'th
-                                                        frame of each non-excluded row
+                                                        frame of each non-excluded row; every split has a
+                                                        folder for every class
   clips           every segment (consecutive clips of a video in one split) as its own MP4.
                     DIR/<split>/<label>/<stem>_<start>-<end>.mp4   frames [start, end) of the video
-                    DIR/clips.csv                       header file,label,split,video,start_frame,end_frame,method
+                    DIR/clips.csv                       header file,label,split,video,start_frame,end_frame,
+                                                        method,start_sec,end_sec
+                    DIR/label_map.txt, DIR/<split>_list_videos.txt   the files for mmaction2 and PyTorchVideo
+                                                        ("<split>/<label>/<file> <class>", prefix DIR)
+                    DIR/<split>/metadata.csv            the files for HF videofolder (not with --folds)
                   method: copy (stream copy, when the segment starts on a keyframe and ends on one or at the
                   end) or reencode (decoded and encoded with libx264, or MPEG-4 part 2); --reencode forces it.
+Times (start_sec, end_sec): the first frame's pts + 1/1000 tick rounded up, the last frame's pts - 1/1000
+tick rounded down, so torchvision.io.read_video(path, start_sec, end_sec, pts_unit="sec") returns exactly
+the row's frames.
 Frame formats decode with the pipeline's decoder at the display size (rotation applied), JPEG quality 95.
-Whole-file formats (all but kinetics and the frame formats) refuse a video whose clips went to
+Whole-file formats (mmaction2, ucf101, pytorchvideo, hf-videofolder) refuse a video whose clips went to
 different splits (--unit clip). Videos are copied (--link copy), or linked with --link symlink|hardlink.
 )";
 }
