@@ -201,3 +201,17 @@ TEST_CASE("vidsplit::inclusive_seconds") {
   big.push(int64_t{900000003000});
   CHECK(inclusive_seconds(big, 0, 2) == std::pair<std::string, std::string>{"10000000.000000012", "10000000.033333322"});
 }
+
+TEST_CASE("vidsplit::export_split CSVs hold exact values unless csv_safe") {
+  test::TempDir dir;
+  write_out(dir.path() / "out", {{"-neg/-x.mp4", "-neg", "train"}, {"b.mp4", "=b", "val"}});
+  run_export(dir.path() / "out", dir.path() / "hf", "hf-videofolder");
+  CHECK(read_file(dir / "hf/train/metadata.csv") == "file_name,label\n-neg/-x.mp4,-neg\n");
+  CHECK(read_file(dir / "hf/val/metadata.csv") == "file_name,label\n_b/b.mp4,=b\n");
+  ExportOptions o;
+  o.format = "hf-videofolder";
+  o.to = (dir.path() / "hf2").string();
+  o.csv_safe = true;
+  export_split(load_export_plan((dir.path() / "out").string()), o);
+  CHECK(read_file(dir / "hf2/train/metadata.csv") == "file_name,label\n'-neg/-x.mp4,'-neg\n");
+}

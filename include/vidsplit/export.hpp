@@ -80,6 +80,7 @@ struct ExportOptions {
   int jpeg_quality = 95;
   bool reencode = false;  // clips, kinetics: re-encode every segment, even those a stream copy could cut
   bool avi = true;        // ucf101: transcode non-.avi videos to MPEG-4 part 2 in AVI; false: refuse them
+  bool csv_safe = false;  // CSVs neutralised for spreadsheets (CsvCells::SpreadsheetSafe) instead of exact
   int threads = 0;       // codec threads for frame formats (0 = FFmpeg's choice)
   const std::atomic<bool>* stop = nullptr;  // polled while decoding; Interrupted when set
 };

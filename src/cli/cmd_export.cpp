@@ -12,7 +12,7 @@ namespace vidsplit::cli {
 int cmd_export(const Args& args) {
   std::string out, format, to, link = "copy";
   int frames_every = 1, threads = 0;
-  bool reencode = false, no_avi = false;
+  bool reencode = false, no_avi = false, csv_safe = false;
   po::options_description visible("Export", kLineLength, kDescriptionLength);
   visible.add_options()
       ("help,h", "show this help")
@@ -25,6 +25,8 @@ int cmd_export(const Args& args) {
        "frame formats: keep every N-th decoded frame (frame index in the video divisible by N)")
       ("reencode", po::bool_switch(&reencode), "clips, kinetics: re-encode every segment, never stream-copy")
       ("no-avi", po::bool_switch(&no_avi), "ucf101: refuse non-.avi videos instead of transcoding them to AVI")
+      ("csv-safe", po::bool_switch(&csv_safe),
+       "CSVs for spreadsheets: a text cell starting with = + - @ gets a leading ' (consumers then read that ')")
       ("threads,j", po::value(&threads)->default_value(0), "codec threads for frame formats; 0 = FFmpeg's choice");
   const Parsed p = parse(args, visible, out);
   if (p.help) {
@@ -47,6 +49,7 @@ int cmd_export(const Args& args) {
   options.frames_every = frames_every;
   options.reencode = reencode;
   options.avi = !no_avi;
+  options.csv_safe = csv_safe;
   options.threads = threads;
   options.stop = &stop_flag();
   if (frames_every < 1) throw ConfigError("--frames-every must be >= 1");

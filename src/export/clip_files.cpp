@@ -322,6 +322,7 @@ void transcode_to_avi(const ExportVideo& video, const fs::path& dst, const Expor
 
 ExportResult export_clip_files(const ExportPlan& plan, const ExportOptions& options) {
   const fs::path root = options.to;
+  const CsvCells cells = options.csv_safe ? CsvCells::SpreadsheetSafe : CsvCells::Exact;
   ExportResult result;
   struct Written {
     std::string rel;  // under the target folder
@@ -344,7 +345,7 @@ ExportResult export_clip_files(const ExportPlan& plan, const ExportOptions& opti
       const bool copied = cutter.cut(s.start_frame, s.end_frame, root / rel);
       const auto [start_sec, end_sec] = segment_seconds(video, s);
       append_csv_row(list, {rel, video.label, s.split, video.video, std::to_string(s.start_frame),
-                            std::to_string(s.end_frame), copied ? "copy" : "reencode", start_sec, end_sec});
+                            std::to_string(s.end_frame), copied ? "copy" : "reencode", start_sec, end_sec}, cells);
       written.push_back({rel, &s});
     }
     ++result.videos_placed;
@@ -372,7 +373,8 @@ ExportResult export_clip_files(const ExportPlan& plan, const ExportOptions& opti
       std::string csv;
       append_csv_row(csv, {"file_name", "label"});
       for (const Written& w : written)
-        if (w.segment->split == split) append_csv_row(csv, {w.rel.substr(split.size() + 1), plan.videos[w.segment->video].label});
+        if (w.segment->split == split)
+          append_csv_row(csv, {w.rel.substr(split.size() + 1), plan.videos[w.segment->video].label}, cells);
       write(split + "/metadata.csv", csv);
     }
   std::sort(result.files.begin(), result.files.end());

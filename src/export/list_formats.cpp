@@ -300,9 +300,10 @@ void export_kinetics(Writer& w, const ExportPlan& plan, const ExportOptions& opt
       }
       cutter->cut(s.start_frame, s.end_frame, w.root() / s.split / video.folder / file);
       used[s.split].insert(video.folder);
-      append_csv_row(csv[s.split], {video.label, ytid, std::to_string(start), std::to_string(end), s.split,
-                                    video.video, std::to_string(s.start_frame), std::to_string(s.end_frame),
-                                    start_sec, end_sec});
+      append_csv_row(csv[s.split],
+                     {video.label, ytid, std::to_string(start), std::to_string(end), s.split, video.video,
+                      std::to_string(s.start_frame), std::to_string(s.end_frame), start_sec, end_sec},
+                     options.csv_safe ? CsvCells::SpreadsheetSafe : CsvCells::Exact);
     }
     if (cutter) w.count_video();
   }
@@ -324,7 +325,7 @@ void export_pytorchvideo(Writer& w, const ExportPlan& plan) {
   }
 }
 
-void export_hf_videofolder(Writer& w, const ExportPlan& plan) {
+void export_hf_videofolder(Writer& w, const ExportPlan& plan, const ExportOptions& options) {
   refuse_folds(plan, "hf-videofolder", "HF datasets' videofolder");
   const auto split_of = split_of_videos(plan, "hf-videofolder");
   for (const std::string& split : plan.splits) {
@@ -333,7 +334,8 @@ void export_hf_videofolder(Writer& w, const ExportPlan& plan) {
     for (size_t v = 0; v < plan.videos.size(); ++v) {
       if (split_of[v] != split) continue;
       w.place_video(v, split + "/" + rel_video(plan.videos[v]));
-      append_csv_row(csv, {rel_video(plan.videos[v]), plan.videos[v].label});
+      append_csv_row(csv, {rel_video(plan.videos[v]), plan.videos[v].label},
+                     options.csv_safe ? CsvCells::SpreadsheetSafe : CsvCells::Exact);
     }
     w.write(split + "/metadata.csv", csv);
   }
@@ -348,7 +350,7 @@ ExportResult export_split(const ExportPlan& plan, const ExportOptions& options) 
       {"ucf101", [&](Writer& w, const ExportPlan& p) { export_ucf101(w, p, options); }},
       {"kinetics", [&](Writer& w, const ExportPlan& p) { export_kinetics(w, p, options); }},
       {"pytorchvideo", export_pytorchvideo},
-      {"hf-videofolder", export_hf_videofolder}};
+      {"hf-videofolder", [&](Writer& w, const ExportPlan& p) { export_hf_videofolder(w, p, options); }}};
   if (options.format == "mmaction2-rawframes" || options.format == "ultralytics") {
     if (options.to.empty()) throw ConfigError("missing --to DIR (the export folder)");
     return export_frames(plan, options);
