@@ -10,6 +10,9 @@ VIDSPLIT_PACKAGES=(
   libopencv-dev libboost-program-options-dev libfmt-dev doctest-dev nlohmann-json3-dev
 )
 
+# What the consumer tests (tests/consumers, pytest) load the exports with.
+VIDSPLIT_TEST_PACKAGES=(python3-torch python3-torchvision python3-av python3-pandas python3-pytest)
+
 vidsplit_install_deps() {
   local missing=()
   for p in "${VIDSPLIT_PACKAGES[@]}" "$@"; do

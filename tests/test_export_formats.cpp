@@ -1,8 +1,10 @@
 // Every list export is parsed back with its documented line format; names stay inside the target folder.
 #include "support.hpp"
+#include "vidsplit/decode.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/export.hpp"
 #include "vidsplit/outputs.hpp"
+#include "vidsplit/scan.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -31,9 +33,8 @@ void write_out(const fs::path& out, const std::string& clips_body, const std::ve
   static const VideoScan scanned = scan_video({"gray_cut.mp4", test::data("gray_cut.mp4").string(), ""}, {});
   std::vector<VideoScan> scans;
   for (const FixtureVideo& v : videos) {
-    VideoScan s = scanned;
-    s.video = v.video;
-    s.label = v.label;
+    // A real scan of the file: the exports that give times read its frame times.
+    VideoScan s = scan_video({v.video, test::data("gray_cut.mp4").string(), v.label}, ScanOptions{});
     scans.push_back(s);
   }
   write_scan_jsonl((out / "scan.jsonl").string(), scans, nlohmann::json::object());
@@ -69,6 +70,18 @@ void check_video(const fs::path& root, const std::string& rel) {
   CHECK(read_file((root / rel).string()) == read_file(test::data("gray_cut.mp4").string()));
 }
 
+// A listed video is an AVI (MPEG-4 part 2) holding every frame of its source.
+void check_avi(const fs::path& root, const std::string& rel) {
+  INFO(rel);
+  REQUIRE(fs::is_regular_file(root / rel));
+  VideoDecoder decoder((root / rel).string(), DecoderOptions{});
+  CHECK(decoder.info().codec == "mpeg4");
+  AnalysisFrame f;
+  int frames = 0;
+  while (decoder.next(f)) ++frames;
+  CHECK(frames == 40);
+}
+
 // Everything under `dir` other than `to` and OUT's own files was there before: nothing escaped.
 void check_only_inside(const fs::path& dir, const fs::path& to) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
@@ -90,7 +103,7 @@ ExportResult run_export(const fs::path& out, const fs::path& to, const std::stri
 TEST_CASE("vidsplit::sanitize_component") {
   CHECK(sanitize_component("run fast", "label") == "run_fast");
   CHECK(sanitize_component("a/b\\c:d", "label") == "a_b_c_d");
-  CHECK(sanitize_component("Ünï.mp4", "label") == "__n__.mp4");  // each UTF-8 byte becomes _
+  CHECK(sanitize_component("Ünï.mp4", "label") == "Ünï.mp4");  // UTF-8 letters stay
   CHECK(sanitize_component("/etc", "label") == "_etc");
   CHECK_THROWS_WITH_AS(sanitize_component("..", "label"), "label '..' cannot be used as a file or folder name",
                        ConfigError);
@@ -181,9 +194,9 @@ TEST_CASE("vidsplit::export_split ucf101") {
   const ExportResult r = run_export(dir.path() / "out", to, "ucf101");
   CHECK(r.files == std::vector<std::string>{"classInd.txt", "testlist01.txt", "trainlist01.txt", "vallist01.txt"});
   CHECK(read_file((to / "classInd.txt").string()) == "1 jump\n2 run_fast\n");
-  CHECK(read_file((to / "trainlist01.txt").string()) == "jump/a.mp4 1\nrun_fast/run_x.mp4 2\n");
-  CHECK(read_file((to / "testlist01.txt").string()) == "run_fast/run_y.mp4\n");
-  CHECK(read_file((to / "vallist01.txt").string()) == "jump/sub_b_c.mp4\n");
+  CHECK(read_file((to / "trainlist01.txt").string()) == "jump/a.avi 1\nrun_fast/run_x.avi 2\n");
+  CHECK(read_file((to / "testlist01.txt").string()) == "run_fast/run_y.avi\n");
+  CHECK(read_file((to / "vallist01.txt").string()) == "jump/sub_b_c.avi\n");
   // Parse back as UCF101 loaders do: the class is the folder of the path, checked against classInd.
   std::map<std::string, int> classes;
   for (const std::string& line : lines_of((to / "classInd.txt").string())) {
@@ -193,11 +206,11 @@ TEST_CASE("vidsplit::export_split ucf101") {
   for (const std::string& line : lines_of((to / "trainlist01.txt").string())) {
     const auto w = words(line);
     REQUIRE(w.size() == 2);
-    check_video(to, w[0]);
+    check_avi(to, w[0]);
     CHECK(classes.at(w[0].substr(0, w[0].find('/'))) == std::stoi(w[1]));
   }
   for (const std::string& line : lines_of((to / "testlist01.txt").string())) {
-    check_video(to, line);
+    check_avi(to, line);
     CHECK(classes.count(line.substr(0, line.find('/'))) == 1);
   }
 
@@ -209,7 +222,17 @@ TEST_CASE("vidsplit::export_split ucf101") {
               {{"jump/a.mp4", "jump"}, {"jump/b.mp4", "jump"}});
     const ExportResult r2 = run_export(d2.path() / "out", d2.path() / "ucf", "ucf101");
     CHECK(r2.files == std::vector<std::string>{"classInd.txt", "testlist01.txt", "trainlist01.txt"});
-    CHECK(read_file(d2 / "ucf/testlist01.txt") == "jump/b.mp4\n");
+    CHECK(read_file(d2 / "ucf/testlist01.txt") == "jump/b.avi\n");
+  }
+  SUBCASE("--no-avi refuses a non-AVI video, naming it and the reason") {
+    ExportOptions o;
+    o.format = "ucf101";
+    o.to = (dir.path() / "ucf2").string();
+    o.avi = false;
+    CHECK_THROWS_WITH_AS(export_split(load_export_plan(dir / "out"), o),
+                         "video 'jump/a.mp4' is not an .avi file, and torchvision's UCF101 reads only .avi: let ucf101 "
+                         "transcode it (leave out --no-avi), or use --format mmaction2",
+                         ConfigError);
   }
 }
 
@@ -226,20 +249,35 @@ TEST_CASE("vidsplit::export_split kinetics, with a video split at a cut") {
   const fs::path to = dir.path() / "kin";
   const ExportResult r = run_export(dir.path() / "out", to, "kinetics");
   CHECK(r.files == std::vector<std::string>{"train.csv", "val.csv"});
+  CHECK(r.videos_placed == 2);
+  // The official columns (integer seconds, naming the files), then where the row lies in the source video.
+  const std::string header = "label,youtube_id,time_start,time_end,split,video,start_frame,end_frame,start_sec,end_sec\n";
   CHECK(read_file((to / "train.csv").string()) ==
-        "label,youtube_id,time_start,time_end,split\n"
-        "jump,a,0.000000,0.800000,train\n"
-        "run fast,run_b,0.000000,0.400000,train\n"
-        "run fast,run_b,1.200000,1.600000,train\n");
-  CHECK(read_file((to / "val.csv").string()) ==
-        "label,youtube_id,time_start,time_end,split\n"
-        "jump,a,0.800000,1.600000,val\n");
-  // Parse back: every row's video is DIR/<sanitised label>/<youtube_id>.<ext>.
-  const CsvTable t = read_csv_file((to / "train.csv").string(), {"label", "youtube_id", "time_start", "time_end", "split"});
-  for (const CsvRow& row : t.rows) {
-    check_video(to, sanitize_component(row[0], "label") + "/" + row[1] + ".mp4");
-    CHECK(std::stod(row[2]) < std::stod(row[3]));
+        header +
+            "jump,a,0,1,train,jump/a.mp4,0,20,0.000000079,0.759999921\n"
+            "run fast,run_b,0,1,train,run/b.mp4,0,10,0.000000079,0.359999921\n"
+            "run fast,run_b,1,2,train,run/b.mp4,30,40,1.200000079,1.559999921\n");
+  CHECK(read_file((to / "val.csv").string()) == header + "jump,a,0,2,val,jump/a.mp4,20,40,0.800000079,1.559999921\n");
+  // torchvision's Kinetics layout: DIR/<split>/<folder>/<ytid>_<start:06>_<end:06>.mp4, each the row's frames;
+  // every class has a folder in every split.
+  const std::map<std::string, int> frames = {{"train/jump/a_000000_000001.mp4", 20},
+                                             {"val/jump/a_000000_000002.mp4", 20},
+                                             {"train/run_fast/run_b_000000_000001.mp4", 10},
+                                             {"train/run_fast/run_b_000001_000002.mp4", 10}};
+  for (const auto& [rel, n] : frames) {
+    INFO(rel);
+    REQUIRE(fs::is_regular_file(to / rel));
+    VideoDecoder decoder((to / rel).string(), DecoderOptions{});
+    AnalysisFrame f;
+    int count = 0;
+    while (decoder.next(f)) ++count;
+    CHECK(count == n);
   }
+  CHECK(fs::is_directory(to / "val/run_fast"));
+  CHECK(fs::is_empty(to / "val/run_fast"));
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == "split val has no video of class(es) run_fast: their folders are empty, and torchvision's "
+                         "Kinetics (0.14) refuses empty class folders");
 
   SUBCASE("whole-file formats refuse a video split apart") {
     CHECK_THROWS_WITH_AS(run_export(dir.path() / "out", dir.path() / "mm", "mmaction2"),
@@ -337,15 +375,15 @@ TEST_CASE("vidsplit run + export: hostile labels and file names stay inside the 
   append_csv_row(labels, {"run/c.mp4", "/abs"});
   append_csv_row(labels, {"wave/d.mp4", hyperlink});
   write_file_atomic(dir / "labels.csv", labels);
-  const auto q = [](const fs::path& p) { return "'" + p.string() + "'"; };
+  const auto q = [](const fs::path& p) { return std::string(1, '\'') + p.string() + '\''; };
   REQUIRE(test::run_cli("run " + q(in) + " " + q(in2) + " -o " + q(dir.path() / "out") + " --labels " +
                         q(dir.path() / "labels.csv") + " -q --no-report") == 0);
 
-  // clips.csv: text cells neutralised, and vidsplit reads them back (here through --keep) unchanged.
+  // clips.csv: exact values, and vidsplit reads them back (here through --keep) unchanged.
   const std::string clips = read_file(dir / "out/clips.csv");
-  CHECK(clips.find("\n'-x.mp4,0,shot,0,") != std::string::npos);
-  CHECK(clips.find("\n'@evil/a..b.mp4,0,shot,0,") != std::string::npos);
-  CHECK(clips.find(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",") != std::string::npos);
+  CHECK(clips.find("\n-x.mp4,0,shot,0,") != std::string::npos);
+  CHECK(clips.find("\n@evil/a..b.mp4,0,shot,0,") != std::string::npos);
+  CHECK(clips.find(",\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",") != std::string::npos);
   const CsvTable table = test::read_table(dir / "out/clips.csv");
   std::set<std::string> videos, label_set;
   for (const CsvRow& r : table.rows) {
@@ -369,6 +407,6 @@ TEST_CASE("vidsplit run + export: hostile labels and file names stay inside the 
     placed.insert(rel);
   }
   CHECK(placed == std::set<std::string>{"deep/exp/.._.._etc/-x.mp4", "deep/exp/_evil/a..b.mp4", "deep/exp/_abs/run_c.mp4",
-                                        "deep/exp/_HYPERLINK__http___evil___x__/wave_d.mp4"});
+                                        "deep/exp/_HYPERLINK_http___evil___x_/wave_d.mp4"});
   CHECK_FALSE(fs::exists("/abs"));
 }

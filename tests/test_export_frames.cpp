@@ -4,6 +4,7 @@
 #include "vidsplit/error.hpp"
 #include "vidsplit/export.hpp"
 #include "vidsplit/outputs.hpp"
+#include "vidsplit/scan.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -28,11 +29,8 @@ void write_out(const fs::path& out) {
       "gray/a.mp4,1,guard,20,25,0.800000,1.000000,gray,-1,excluded\n"
       "gray/a.mp4,1,shot,25,40,1.000000,1.600000,gray,1,val\n";
   write_file_atomic((out / "clips.csv").string(), clips);
-  VideoScan s;
-  s.video = "gray/a.mp4";
-  s.path = test::data("gray_cut.mp4").string();
-  s.label = "gray";
-  s.error = "not scanned: export needs only the path";
+  // A real scan of the file: the exports that give times read its frame times.
+  const VideoScan s = scan_video({"gray/a.mp4", test::data("gray_cut.mp4").string(), "gray"}, ScanOptions{});
   write_scan_jsonl((out / "scan.jsonl").string(), std::vector<VideoScan>{s}, nlohmann::json::object());
 }
 
@@ -149,22 +147,26 @@ TEST_CASE("vidsplit::export_split clips") {
       "jump/c.mp4,2,guard,85,100,3.400000,4.000000,jump,-1,excluded\n"
       "jump/c.mp4,2,shot,100,150,4.000000,6.000000,jump,2,train\n";
   write_file_atomic((out / "clips.csv").string(), clips);
-  VideoScan s;
-  s.video = "jump/c.mp4";
-  s.path = test::sample("jump/jump_cuts3.mp4");
-  s.label = "jump";
-  s.error = "not scanned: export needs only the path";
+  const VideoScan s = scan_video({"jump/c.mp4", test::sample("jump/jump_cuts3.mp4"), "jump"}, ScanOptions{});
   write_scan_jsonl((out / "scan.jsonl").string(), std::vector<VideoScan>{s}, nlohmann::json::object());
 
   const fs::path to = dir.path() / "clips";
   ExportOptions o = options(to, "clips", 1);
   const ExportResult r = export_split(load_export_plan(out.string()), o);
-  CHECK(r.files == std::vector<std::string>{"clips.csv"});
+  CHECK(r.files == std::vector<std::string>{"clips.csv", "label_map.txt", "train/metadata.csv",
+                                            "train_list_videos.txt", "val/metadata.csv", "val_list_videos.txt"});
+  // Times in the source (1/12800 s ticks, 25 fps): first frame + 1/1000 tick up, last frame - 1/1000 tick down.
   CHECK(read_file((to / "clips.csv").string()) ==
-        "file,label,split,video,start_frame,end_frame,method\n"
-        "train/jump/c_0-40.mp4,jump,train,jump/c.mp4,0,40,copy\n"
-        "val/jump/c_40-85.mp4,jump,val,jump/c.mp4,40,85,copy\n"
-        "train/jump/c_100-150.mp4,jump,train,jump/c.mp4,100,150,reencode\n");
+        "file,label,split,video,start_frame,end_frame,method,start_sec,end_sec\n"
+        "train/jump/c_0-40.mp4,jump,train,jump/c.mp4,0,40,copy,0.000000079,1.559999921\n"
+        "val/jump/c_40-85.mp4,jump,val,jump/c.mp4,40,85,copy,1.600000079,3.359999921\n"
+        "train/jump/c_100-150.mp4,jump,train,jump/c.mp4,100,150,reencode,4.000000079,5.959999921\n");
+  // The clip files listed for mmaction2 / PyTorchVideo and for HF videofolder.
+  CHECK(read_file((to / "train_list_videos.txt").string()) ==
+        "train/jump/c_0-40.mp4 0\ntrain/jump/c_100-150.mp4 0\n");
+  CHECK(read_file((to / "val_list_videos.txt").string()) == "val/jump/c_40-85.mp4 0\n");
+  CHECK(read_file((to / "label_map.txt").string()) == "jump\n");
+  CHECK(read_file((to / "val/metadata.csv").string()) == "file_name,label\njump/c_40-85.mp4,jump\n");
   // Parse back: each listed file holds exactly its frames, timed from 0 at the source's 25 fps.
   const CsvTable t = read_csv_file((to / "clips.csv").string(), {"file", "start_frame", "end_frame"});
   for (const CsvRow& row : t.rows) {
@@ -183,7 +185,7 @@ TEST_CASE("vidsplit::export_split clips") {
     o.to = (dir.path() / "re").string();
     export_split(load_export_plan(out.string()), o);
     const std::string first = read_file(dir / "re/train/jump/c_0-40.mp4");
-    CHECK(read_file(dir / "re/clips.csv").find(",0,40,reencode\n") != std::string::npos);
+    CHECK(read_file(dir / "re/clips.csv").find(",0,40,reencode,") != std::string::npos);
     CHECK(clip_times(dir.path() / "re/val/jump/c_40-85.mp4").size() == 45);
     export_split(load_export_plan(out.string()), o);
     CHECK(read_file(dir / "re/train/jump/c_0-40.mp4") == first);

@@ -47,43 +47,54 @@ TEST_CASE("vidsplit::parse_csv") {
   }
 }
 
-TEST_CASE("vidsplit::csv_field formula injection") {
-  SUBCASE("text cells starting with = + - @ TAB or CR get a leading quote") {
-    CHECK(csv_field("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
-    CHECK(csv_field("+cmd") == "'+cmd");
-    CHECK(csv_field("-x.mp4") == "'-x.mp4");
-    CHECK(csv_field("@evil.mp4") == "'@evil.mp4");
-    CHECK(csv_field("\tx") == "'\tx");
-    CHECK(csv_field("\rx") == "\"'\rx\"");
-    CHECK(csv_field("'=x") == "''=x");  // already looks neutralised: one more, so reading gives it back
-    CHECK(csv_field("a=b") == "a=b");
+TEST_CASE("vidsplit::csv_field exact values and formula injection") {
+  constexpr CsvCells safe = CsvCells::SpreadsheetSafe;
+  SUBCASE("by default cells are the exact values: programs read these files") {
+    CHECK(csv_field("-3B32lodo2M_000010_000020") == "-3B32lodo2M_000010_000020");
+    CHECK(csv_field("-neg/x.mp4") == "-neg/x.mp4");
+    CHECK(csv_field("@evil.mp4") == "@evil.mp4");
+    CHECK(csv_field("=HYPERLINK(\"http://x\",\"y\")") == "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    CHECK(csv_field("'=x") == "''=x");  // looks neutralised: one more, so vidsplit's reader gives it back
     CHECK(csv_field("'quoted") == "'quoted");
   }
-  SUBCASE("numbers are left alone") {
-    CHECK(csv_field("-1") == "-1");
-    CHECK(csv_field("-0.500000") == "-0.500000");
-    CHECK(csv_field("+3") == "+3");
-    CHECK(csv_field("-1e-3") == "-1e-3");
-    CHECK(csv_field("-1x") == "'-1x");
-    CHECK(csv_field("-") == "'-");
+  SUBCASE("spreadsheet-safe: text cells starting with = + - @ TAB or CR get a leading quote") {
+    CHECK(csv_field("=HYPERLINK(\"http://x\",\"y\")", safe) == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    CHECK(csv_field("+cmd", safe) == "'+cmd");
+    CHECK(csv_field("-x.mp4", safe) == "'-x.mp4");
+    CHECK(csv_field("@evil.mp4", safe) == "'@evil.mp4");
+    CHECK(csv_field("\tx", safe) == "'\tx");
+    CHECK(csv_field("\rx", safe) == "\"'\rx\"");
+    CHECK(csv_field("'=x", safe) == "''=x");
+    CHECK(csv_field("a=b", safe) == "a=b");
+    CHECK(csv_field("'quoted", safe) == "'quoted");
   }
-  SUBCASE("vidsplit reads its own cells back unchanged") {
+  SUBCASE("spreadsheet-safe: numbers are left alone") {
+    CHECK(csv_field("-1", safe) == "-1");
+    CHECK(csv_field("-0.500000", safe) == "-0.500000");
+    CHECK(csv_field("+3", safe) == "+3");
+    CHECK(csv_field("-1e-3", safe) == "-1e-3");
+    CHECK(csv_field("-1x", safe) == "'-1x");
+    CHECK(csv_field("-", safe) == "'-");
+  }
+  SUBCASE("vidsplit reads both kinds of cells back unchanged") {
     const CsvRow values = {"=HYPERLINK(\"http://x\")", "-x.mp4", "@evil.mp4", "+1+2", "'=x", "''-y", "'-1",
                            "-1", "'quoted", "\tt", "\r\nr", "-2.5", "-"};
-    std::string text;
-    append_csv_row(text, values);
-    const auto rows = parse_csv(text);
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0] == values);
+    for (const CsvCells cells : {CsvCells::Exact, safe}) {
+      std::string text;
+      append_csv_row(text, values, cells);
+      const auto rows = parse_csv(text);
+      REQUIRE(rows.size() == 1);
+      CHECK(rows[0] == values);
+    }
     // A hand-written quote before a number is the user's, not ours: kept.
     CHECK(parse_csv("'-1,'a,'=b\n")[0] == CsvRow{"'-1", "'a", "=b"});
   }
-  SUBCASE("clips.csv: a label like =HYPERLINK(...) and a file named -x.mp4 round-trip; group -1 stays a number") {
+  SUBCASE("clips.csv: a label like =HYPERLINK(...) and a file named -x.mp4 are written as they are") {
     ManifestRow shot{"@evil/-x.mp4", 0, RowKind::Shot, 0, 40, 0.0, 1.6, "=HYPERLINK(\"http://evil\",\"x\")", 0, "train"};
     ManifestRow guard{"@evil/-x.mp4", 1, RowKind::Guard, 40, 45, 1.6, 1.8, "=HYPERLINK(\"http://evil\",\"x\")",
                       kNoGroup, std::string(kExcluded)};
     const std::string text = clips_csv({shot, guard});
-    CHECK(text.find("\n'@evil/-x.mp4,0,shot,0,40,0.000000,1.600000,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",0,train\n") !=
+    CHECK(text.find("\n@evil/-x.mp4,0,shot,0,40,0.000000,1.600000,\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",0,train\n") !=
           std::string::npos);
     CHECK(text.find(",-1,excluded\n") != std::string::npos);
     const auto rows = parse_csv(text);

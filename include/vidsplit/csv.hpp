@@ -1,7 +1,10 @@
 // RFC 4180 CSV: fields with a comma, quote, CR or LF (or leading/trailing space) are quoted, quotes doubled.
 // Rows end with LF. The reader accepts LF or CRLF, quoted newlines, and a UTF-8 byte-order mark.
-// Formula injection: a cell starting with = + - @ TAB or CR (after any leading ') that is not a plain number
-// is written with one more leading ' (OWASP), and the reader removes it, so values round-trip unchanged.
+// Cells carry exact values, because programs read these files as data (a YouTube id or file name that starts
+// with '-' must stay as it is). CsvCells::SpreadsheetSafe is for files meant for spreadsheets: a cell starting
+// with = + - @ TAB or CR that is not a plain number gets a leading ' (OWASP's formula-injection rule). The
+// reader removes one ' before such a character, so vidsplit reads both kinds back; in exact files, a value
+// that itself starts with quotes before such a character is therefore written with one more.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +16,11 @@ namespace vidsplit {
 
 using CsvRow = std::vector<std::string>;
 
-std::string csv_field(std::string_view value);
+enum class CsvCells { Exact, SpreadsheetSafe };
+
+std::string csv_field(std::string_view value, CsvCells cells = CsvCells::Exact);
 // Appends one row (fields joined by commas, LF-terminated) to `out`.
-void append_csv_row(std::string& out, const CsvRow& fields);
+void append_csv_row(std::string& out, const CsvRow& fields, CsvCells cells = CsvCells::Exact);
 
 // Parses a whole CSV document. Throws Error("line N: ...") on an unterminated quote or stray quote.
 std::vector<CsvRow> parse_csv(std::string_view text);

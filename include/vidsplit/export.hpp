@@ -3,6 +3,7 @@
 // video id that is absolute or holds `..` is refused with ConfigError.
 #pragma once
 
+#include "vidsplit/frame.hpp"
 #include "vidsplit/output_set.hpp"
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vidsplit {
@@ -22,6 +24,7 @@ struct ExportVideo {
   std::string label;   // as in clips.csv
   std::string folder;  // sanitised label: the folder name used in exports
   std::string name;    // sanitised, flattened file name, unique within its label folder (keeps the extension)
+  FrameTimes times;    // every decoded frame's pts (scan.jsonl), for the exports that give times
 };
 
 // A maximal run of consecutive non-excluded rows of one video that went to one split.
@@ -37,15 +40,36 @@ struct ExportSegment {
 struct ExportPlan {
   std::string out_dir;              // the OUT folder read
   std::vector<std::string> roots;   // the scan's input roots (absolute); empty when scan.jsonl records none
-  std::vector<std::string> labels;  // sorted (bytewise); the class index is the position
+  // Class k is labels[k], stored in folders[k]. The order is the folders' bytewise (= code point) order: the
+  // one torchvision's find_classes and every other folder-reading consumer derive, so every list agrees
+  // with the folders.
+  std::vector<std::string> labels;
+  std::vector<std::string> folders;
   std::vector<std::string> splits;  // split names found, sorted, without `excluded`
+  int folds = 0;  // clips.csv has a `fold` column: the splits are fold0..fold<folds-1>
   std::vector<ExportVideo> videos;  // clips.csv order
   std::vector<ExportSegment> segments;  // video order, then time
+  std::vector<std::string> warnings;  // one line each, for the command to print
 
-  int label_index(std::string_view label) const;
+  int label_index(std::string_view label) const;  // -1 when not a class of the plan
   // The single split of a video, or ConfigError when its rows went to several (clip unit).
   const std::string& whole_video_split(size_t video, std::string_view format) const;
 };
+
+// One list a format writes: `name` is the split, or fold<i>_train / fold<i>_val for fold i of a --folds split
+// (val = fold i, train = every other fold).
+struct ExportList {
+  std::string name;
+  std::vector<std::string> splits;  // the plan's splits it holds
+  bool holds(std::string_view split) const;
+};
+std::vector<ExportList> export_lists(const ExportPlan& plan);
+
+// Times of frames [start, end) of a video, in seconds with 9 decimals, for readers that take every frame with
+// start <= pts <= end (torchvision.io.read_video with pts_unit='sec' floors the start and ceils the end to
+// stream ticks): the start is the first frame's pts plus 1/1000 tick, rounded up; the end is the last frame's
+// pts minus 1/1000 tick, rounded down. A one-frame range gives that frame's time in both.
+std::pair<std::string, std::string> inclusive_seconds(const FrameTimes& times, int64_t start, int64_t end);
 
 // Reads OUT/clips.csv and OUT/scan.jsonl. Throws ConfigError when they are missing or a name is unsafe.
 ExportPlan load_export_plan(const std::string& out_dir);
@@ -67,7 +91,9 @@ struct ExportOptions {
   LinkMode link = LinkMode::Copy;  // how list formats place the source videos under `to`
   int frames_every = 1;  // frame formats: keep decoded frames whose index (in the video) is a multiple of this
   int jpeg_quality = 95;
-  bool reencode = false;  // clips: re-encode every segment, even those a stream copy could cut
+  bool reencode = false;  // clips, kinetics: re-encode every segment, even those a stream copy could cut
+  bool avi = true;        // ucf101: transcode non-.avi videos to MPEG-4 part 2 in AVI; false: refuse them
+  bool csv_safe = false;  // CSVs neutralised for spreadsheets (CsvCells::SpreadsheetSafe) instead of exact
   int threads = 0;       // codec threads for frame formats (0 = FFmpeg's choice)
   bool overwrite = false;  // export_to_target: replace a target that holds an earlier vidsplit export
   const std::atomic<bool>* stop = nullptr;  // polled while decoding; Interrupted when set
@@ -81,6 +107,7 @@ std::string export_formats_help();
 struct ExportResult {
   std::vector<std::string> files;  // list/metadata files written, relative to the target folder, sorted
   size_t videos_placed = 0;
+  std::vector<std::string> warnings;  // one line each, for the command to print
 };
 
 // Writes the plan in `options.format` under `options.to`. Throws ConfigError for an unknown format or a
@@ -97,8 +124,11 @@ ExportResult export_split(const ExportPlan& plan, const ExportOptions& options);
 ExportResult export_to_target(const ExportPlan& plan, const ExportOptions& options);
 
 // ---- Path safety, exposed for tests ----
-// One path component made safe for every list format: characters other than ASCII letters, digits, '.',
-// '_' and '-' become '_'. Throws ConfigError (naming `what`) when the result is empty, "." or "..".
+// One path component made safe for every list format, with torchvision's Kinetics label rule first (' ( )
+// removed, space -> '_'); then other ASCII characters than letters, digits, '.', '_' and '-' and bytes that
+// are not valid UTF-8 become '_', and UTF-8 letters stay. A result longer than 180 bytes is cut (at a
+// character boundary, keeping a short extension) and ends with '~' and 8 hex digits of the text's hash.
+// Throws ConfigError (naming `what`) when the result is empty, "." or "..".
 std::string sanitize_component(std::string_view text, std::string_view what);
 // Splits a relative path on '/', refusing absolute paths and `..` components with ConfigError.
 std::vector<std::string> checked_relative_parts(std::string_view path, std::string_view what);

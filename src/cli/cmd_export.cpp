@@ -12,7 +12,7 @@ namespace vidsplit::cli {
 int cmd_export(const Args& args) {
   std::string out, format, to, link = "copy";
   int frames_every = 1, threads = 0;  // --threads: codec threads, so not common_options' worker threads
-  bool reencode = false, overwrite = false;
+  bool reencode = false, overwrite = false, no_avi = false, csv_safe = false;
   po::options_description visible("Export", kLineLength, kDescriptionLength);
   visible.add_options()
       ("help,h", "show this help")
@@ -26,7 +26,10 @@ int cmd_export(const Args& args) {
        "how videos are placed in the export folder: copy, symlink (absolute target) or hardlink")
       ("frames-every", po::value(&frames_every)->default_value(1),
        "frame formats: keep every N-th decoded frame (frame index in the video divisible by N)")
-      ("reencode", po::bool_switch(&reencode), "clips: re-encode every segment, never stream-copy")
+      ("reencode", po::bool_switch(&reencode), "clips, kinetics: re-encode every segment, never stream-copy")
+      ("no-avi", po::bool_switch(&no_avi), "ucf101: refuse non-.avi videos instead of transcoding them to AVI")
+      ("csv-safe", po::bool_switch(&csv_safe),
+       "CSVs for spreadsheets: a text cell starting with = + - @ gets a leading ' (consumers then read that ')")
       ("threads,j", po::value(&threads)->default_value(0), "codec threads for frame formats; 0 = FFmpeg's choice");
   const Parsed p = parse(args, visible, out);
   if (p.help) {
@@ -48,6 +51,8 @@ int cmd_export(const Args& args) {
   options.link = parse_link_mode(link);
   options.frames_every = frames_every;
   options.reencode = reencode;
+  options.avi = !no_avi;
+  options.csv_safe = csv_safe;
   options.threads = threads;
   options.overwrite = overwrite;
   options.stop = &stop_flag();
@@ -57,7 +62,9 @@ int cmd_export(const Args& args) {
   if (std::find(formats.begin(), formats.end(), format) == formats.end())
     export_split({}, options);  // throws the unknown-format error before anything is read
   const ExportPlan plan = load_export_plan(out);
+  for (const std::string& w : plan.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   const ExportResult result = export_to_target(plan, options);
+  for (const std::string& w : result.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   fmt::print("vidsplit export: {} videos, {} list files in {} (format {})\n", result.videos_placed,
              result.files.size(), options.to, format);
   return kExitOk;

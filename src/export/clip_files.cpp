@@ -26,6 +26,8 @@ namespace {
   throw Error(fmt::format("{} {}: {}", what, file, error_text(code)));
 }
 
+}  // namespace
+
 struct PacketInfo {
   int64_t pts = 0;
   bool key = false;
@@ -38,6 +40,8 @@ struct PacketIndex {
   int stream = -1;
   std::vector<PacketInfo> by_pts;
 };
+
+namespace {
 
 UniqueFormatContext open_input(const std::string& path) {
   AVFormatContext* raw = nullptr;
@@ -66,9 +70,9 @@ PacketIndex index_packets(const std::string& path) {
   return index;
 }
 
-UniqueOutputFormatContext open_output(const std::string& path) {
+UniqueOutputFormatContext open_output(const std::string& path, const char* container = "mp4") {
   AVFormatContext* raw = nullptr;
-  if (int r = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str()); r < 0)
+  if (int r = avformat_alloc_output_context2(&raw, nullptr, container, path.c_str()); r < 0)
     fail("cannot create", path, r);
   UniqueOutputFormatContext out(raw);
   // No encoder/muxer version strings in the file: the same input gives the same bytes.
@@ -123,11 +127,16 @@ bool stream_copy(const std::string& src, const std::string& dst, const PacketInd
   return true;
 }
 
+// MP4 with libx264 (MPEG-4 part 2 when libavcodec lacks it), or AVI with MPEG-4 part 2 at a fixed high
+// quality (the codec family of the UCF101 files themselves).
+enum class Target { Mp4, Avi };
+
 class Encoder {
  public:
-  Encoder(const std::string& dst, int width, int height, Rational time_base) : dst_(dst) {
-    out_ = open_output(dst);
-    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  Encoder(const std::string& dst, int width, int height, Rational time_base, Target target = Target::Mp4)
+      : dst_(dst) {
+    out_ = open_output(dst, target == Target::Avi ? "avi" : "mp4");
+    const AVCodec* codec = target == Target::Avi ? nullptr : avcodec_find_encoder_by_name("libx264");
     if (!codec) codec = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
     if (!codec) throw Error("no H.264 or MPEG-4 encoder in this libavcodec");
     ctx_.reset(avcodec_alloc_context3(codec));
@@ -152,6 +161,10 @@ class Encoder {
       // threads were busy (Debian 12, x264 core 164, an AVX-512 machine; its plain C code never did). Exports
       // must be byte-identical, and the C code is the same on every CPU, so clips pay ~2x encoding time.
       av_opt_set(ctx_->priv_data, "x264-params", "asm=0", 0);
+    } else if (target == Target::Avi) {
+      // Quantiser 2 of 31: training data keeps nearly all detail.
+      ctx_->flags |= AV_CODEC_FLAG_QSCALE;
+      ctx_->global_quality = FF_QP2LAMBDA * 2;
     } else {
       ctx_->bit_rate = int64_t{8} * ctx_->width * ctx_->height;  // ~0.25 bit per pixel at 30 fps
     }
@@ -240,51 +253,131 @@ void reencode(const std::string& src, const std::string& dst, int64_t start, int
 
 }  // namespace
 
+SegmentCutter::SegmentCutter(const ExportVideo& video, const ExportOptions& options)
+    : video_(video), options_(options), index_(std::make_shared<PacketIndex>()) {
+  try {
+    if (!options.reencode) *index_ = index_packets(video.path);
+  } catch (const Error& e) {
+    throw Error(fmt::format("cannot export clips of {}: {}", video.video, e.what()));
+  }
+}
+
+bool SegmentCutter::cut(int64_t start, int64_t end, const fs::path& dst) const {
+  std::error_code ec;
+  fs::create_directories(dst.parent_path(), ec);
+  if (ec) throw Error(fmt::format("cannot create folder {}: {}", dst.parent_path().string(), ec.message()));
+  // Written beside the target and renamed: a killed export leaves no half clip under its final name.
+  const std::string tmp = dst.string() + ".part.mp4";
+  size_t first = 0, last = 0;
+  bool copied = false;
+  try {
+    if (!options_.reencode && copyable(*index_, start, end, first, last))
+      copied = stream_copy(video_.path, tmp, *index_, index_->by_pts[start].pts, first, last);
+    if (!copied) reencode(video_.path, tmp, start, end, options_);
+  } catch (const Error& e) {
+    fs::remove(tmp, ec);
+    throw Error(fmt::format("cannot export {} frames {}-{}: {}", video_.video, start, end, e.what()));
+  }
+  fs::rename(tmp, dst, ec);
+  if (ec) throw Error(fmt::format("cannot replace {}: {}", dst.string(), ec.message()));
+  return copied;
+}
+
+void transcode_to_avi(const ExportVideo& video, const fs::path& dst, const ExportOptions& options) {
+  const std::string tmp = dst.string() + ".part.avi";
+  std::error_code ec;
+  try {
+    DecoderOptions d;
+    d.display_size = true;
+    d.threads = options.threads;
+    d.stop = options.stop;
+    VideoDecoder decoder(video.path, d);
+    // AVI stores no presentation times, only a frame rate: frame k is shown at k / rate. The rate is the
+    // stream's average, and each frame goes to the nearest slot after the previous one's.
+    const Rational rate = decoder.info().avg_frame_rate;
+    if (rate.num <= 0 || rate.den <= 0) throw Error("the stream gives no frame rate");
+    const AVRational slot_tb{rate.den, rate.num};
+    const AVRational src_tb{decoder.info().time_base.num, decoder.info().time_base.den};
+    AnalysisFrame frame;
+    std::unique_ptr<Encoder> encoder;
+    int64_t first_pts = 0, slot = -1;
+    while (decoder.next(frame)) {
+      if (!encoder) {
+        encoder = std::make_unique<Encoder>(tmp, frame.bgr.cols, frame.bgr.rows, Rational{rate.den, rate.num},
+                                            Target::Avi);
+        first_pts = frame.pts;
+      }
+      slot = std::max(slot + 1, av_rescale_q_rnd(frame.pts - first_pts, src_tb, slot_tb, AV_ROUND_NEAR_INF));
+      encoder->add(frame.bgr, slot);
+    }
+    if (!encoder) throw Error("no frames");
+    encoder->finish();
+  } catch (const Error& e) {
+    fs::remove(tmp, ec);
+    throw Error(fmt::format("cannot transcode {} ({}) to AVI: {}", video.video, video.path, e.what()));
+  }
+  fs::rename(tmp, dst, ec);
+  if (ec) throw Error(fmt::format("cannot replace {}: {}", dst.string(), ec.message()));
+}
+
 ExportResult export_clip_files(const ExportPlan& plan, const ExportOptions& options) {
   const fs::path root = options.to;
+  const CsvCells cells = options.csv_safe ? CsvCells::SpreadsheetSafe : CsvCells::Exact;
   ExportResult result;
+  struct Written {
+    std::string rel;  // under the target folder
+    const ExportSegment* segment;
+  };
+  std::vector<Written> written;
   std::string list;
-  append_csv_row(list, {"file", "label", "split", "video", "start_frame", "end_frame", "method"});
+  append_csv_row(list, {"file", "label", "split", "video", "start_frame", "end_frame", "method", "start_sec",
+                        "end_sec"});
   for (size_t v = 0; v < plan.videos.size(); ++v) {
     const ExportVideo& video = plan.videos[v];
     bool any = false;
     for (const ExportSegment& s : plan.segments) any = any || s.video == v;
     if (!any) continue;
-    PacketIndex index;
-    try {
-      if (!options.reencode) index = index_packets(video.path);
-    } catch (const Error& e) {
-      throw Error(fmt::format("cannot export clips of {}: {}", video.video, e.what()));
-    }
+    const SegmentCutter cutter(video, options);
     for (const ExportSegment& s : plan.segments) {
       if (s.video != v) continue;
       const std::string rel = fmt::format("{}/{}/{}_{}-{}.mp4", s.split, video.folder,
                                           fs::path(video.name).stem().string(), s.start_frame, s.end_frame);
-      const fs::path dst = root / rel;
-      std::error_code ec;
-      fs::create_directories(dst.parent_path(), ec);
-      if (ec) throw Error(fmt::format("cannot create folder {}: {}", dst.parent_path().string(), ec.message()));
-      // Written beside the target and renamed: a killed export leaves no half clip under its final name.
-      const std::string tmp = dst.string() + ".part.mp4";
-      size_t first = 0, last = 0;
-      bool copied = false;
-      try {
-        if (!options.reencode && copyable(index, s.start_frame, s.end_frame, first, last))
-          copied = stream_copy(video.path, tmp, index, index.by_pts[s.start_frame].pts, first, last);
-        if (!copied) reencode(video.path, tmp, s.start_frame, s.end_frame, options);
-      } catch (const Error& e) {
-        fs::remove(tmp, ec);
-        throw Error(fmt::format("cannot export {} frames {}-{}: {}", video.video, s.start_frame, s.end_frame, e.what()));
-      }
-      fs::rename(tmp, dst, ec);
-      if (ec) throw Error(fmt::format("cannot replace {}: {}", dst.string(), ec.message()));
+      const bool copied = cutter.cut(s.start_frame, s.end_frame, root / rel);
+      const auto [start_sec, end_sec] = segment_seconds(video, s);
       append_csv_row(list, {rel, video.label, s.split, video.video, std::to_string(s.start_frame),
-                            std::to_string(s.end_frame), copied ? "copy" : "reencode"});
+                            std::to_string(s.end_frame), copied ? "copy" : "reencode", start_sec, end_sec}, cells);
+      written.push_back({rel, &s});
     }
     ++result.videos_placed;
   }
-  write_file_atomic((root / "clips.csv").string(), list);
-  result.files.push_back("clips.csv");
+  const auto write = [&](const std::string& rel, const std::string& content) {
+    write_file_atomic((root / rel).string(), content);
+    result.files.push_back(rel);
+  };
+  write("clips.csv", list);
+  // The same clips for mmaction2 (VideoDataset, data_prefix=dict(video=DIR)) and PyTorchVideo
+  // (LabeledVideoPaths.from_csv, video_path_prefix=DIR): both read "<path> <class>" lines.
+  std::string map;
+  for (const std::string& l : plan.labels) map += l + "\n";
+  write("label_map.txt", map);
+  for (const ExportList& l : export_lists(plan)) {
+    std::string lines;
+    for (const Written& w : written)
+      if (l.holds(w.segment->split))
+        lines += fmt::format("{} {}\n", w.rel, plan.label_index(plan.videos[w.segment->video].label));
+    write(l.name + "_list_videos.txt", lines);
+  }
+  // HF videofolder finds splits by folder name; folds have no such name, so they get no metadata.
+  if (plan.folds == 0)
+    for (const std::string& split : plan.splits) {
+      std::string csv;
+      append_csv_row(csv, {"file_name", "label"});
+      for (const Written& w : written)
+        if (w.segment->split == split)
+          append_csv_row(csv, {w.rel.substr(split.size() + 1), plan.videos[w.segment->video].label}, cells);
+      write(split + "/metadata.csv", csv);
+    }
+  std::sort(result.files.begin(), result.files.end());
   return result;
 }
 

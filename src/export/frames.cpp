@@ -67,7 +67,17 @@ ExportResult export_frames(const ExportPlan& plan, const ExportOptions& options)
   const fs::path root = options.to;
   make_dirs(root);
   const bool rawframes = options.format == "mmaction2-rawframes";
+  if (!rawframes && plan.folds > 0)
+    throw ConfigError(fmt::format("format ultralytics cannot express --folds: Ultralytics reads one train/ and one "
+                                  "val/ folder, so {} folds would need {} copies of the frames; use --format "
+                                  "mmaction2-rawframes, or split with --ratios",
+                                  plan.folds, plan.folds));
   ExportResult result;
+  // Ultralytics numbers the class folders it finds in each split (torchvision's ImageFolder), so every split
+  // gets a folder for every class, even an empty one: a missing one would shift the classes after it.
+  if (!rawframes)
+    for (const std::string& split : plan.splits)
+      for (const std::string& folder : plan.folders) make_dirs(root / split / folder);
   std::map<std::string, std::string> lists;  // split -> list file content (rawframes)
   for (size_t v = 0; v < plan.videos.size(); ++v) {
     std::vector<const ExportSegment*> segments;
@@ -107,9 +117,11 @@ ExportResult export_frames(const ExportPlan& plan, const ExportOptions& options)
     for (const std::string& l : plan.labels) map += l + "\n";
     write_file_atomic((root / "label_map.txt").string(), map);
     result.files.push_back("label_map.txt");
-    for (const std::string& split : plan.splits) {
-      write_file_atomic((root / (split + "_list_rawframes.txt")).string(), lists[split]);
-      result.files.push_back(split + "_list_rawframes.txt");
+    for (const ExportList& l : export_lists(plan)) {
+      std::string content;
+      for (const std::string& split : l.splits) content += lists[split];
+      write_file_atomic((root / (l.name + "_list_rawframes.txt")).string(), content);
+      result.files.push_back(l.name + "_list_rawframes.txt");
     }
   }
   std::sort(result.files.begin(), result.files.end());

@@ -33,9 +33,10 @@ bool is_number(std::string_view v) {
   return i == v.size();
 }
 
-// OWASP's CSV-injection rule: a text cell starting with = + - @ TAB or CR gets a leading ' so spreadsheets
-// show it as text instead of running it as a formula. Cells that already start with quotes before such a
-// character get one more, so that the reader, which removes exactly one, gives every value back unchanged.
+// OWASP's CSV-injection rule (CsvCells::SpreadsheetSafe): a text cell starting with = + - @ TAB or CR gets a
+// leading ' so spreadsheets show it as text instead of running it as a formula. Cells that already start
+// with quotes before such a character get one more, so that the reader, which removes exactly one, gives
+// every value back unchanged.
 bool needs_neutralising(std::string_view v) {
   const size_t first = v.find_first_not_of('\'');
   return first != std::string_view::npos && std::string_view("=+-@\t\r").find(v[first]) != std::string_view::npos &&
@@ -50,9 +51,13 @@ void remove_neutralising(std::string& field) {
 
 }  // namespace
 
-std::string csv_field(std::string_view text) {
+std::string csv_field(std::string_view text, CsvCells cells) {
   std::string neutralised;
-  if (needs_neutralising(text)) {
+  // Exact cells are the value itself; only a value that already starts with quotes before = + - @ TAB or CR
+  // gets one more, because vidsplit's readers remove one there (to read SpreadsheetSafe files back).
+  const bool add_quote = cells == CsvCells::SpreadsheetSafe ? needs_neutralising(text)
+                                                            : !text.empty() && text.front() == '\'' && needs_neutralising(text);
+  if (add_quote) {
     neutralised += '\'';
     neutralised += text;
   }
@@ -69,10 +74,10 @@ std::string csv_field(std::string_view text) {
   return out;
 }
 
-void append_csv_row(std::string& out, const CsvRow& fields) {
+void append_csv_row(std::string& out, const CsvRow& fields, CsvCells cells) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
-    out += csv_field(fields[i]);
+    out += csv_field(fields[i], cells);
   }
   out += '\n';
 }
