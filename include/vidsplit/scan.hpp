@@ -26,8 +26,8 @@ struct InputOptions {
 };
 
 // Expands files and folders (recursively; folders contribute files with a known video extension, files
-// named explicitly are always tried) into a list sorted by video id. A missing path is kept, so its
-// failure is reported like any unreadable video. Throws ConfigError when two inputs share a video id.
+// named explicitly are always tried) into a list sorted by video id. Throws ConfigError when a path names
+// nothing (a typo, before any work is done) or when two inputs share a video id.
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options);
 bool has_video_extension(const std::string& path);
 // Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.

@@ -14,7 +14,7 @@ int cmd_audit(const Args& args) {
   int group_threshold = 10;
   int64_t max_leaks = 0;
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan));
+  visible.add(common_options(common, true)).add(scan_options(scan));
   po::options_description audit("Audit", kLineLength, kDescriptionLength);
   audit.add_options()
       ("videos", po::value(&videos),

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iterator>
 
 namespace vidsplit::cli {
@@ -17,10 +18,12 @@ int cmd_run(const Args& args) {
   std::string out;
   std::vector<std::string> inputs;
   bool no_report = false;
+  po::options_description output = output_options(out);
+  output.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
+  // The options most runs set first; the scan's tuning after them.
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache)).add(split_options(split));
-  visible.add(output_options(out));
-  visible.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
+  visible.add(output).add(split_options(split)).add(scan_options(scan)).add(cache_options(cache));
+  visible.add(common_options(common, true));
   const Parsed p = parse(args, visible, inputs);
   if (p.help) {
     print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
@@ -35,9 +38,16 @@ int cmd_run(const Args& args) {
     return kExitOk;
   }
   require_output(out);
-  if (inputs.empty()) inputs = {"sample_videos"};
   ScanOptions scan_options_ = to_scan_options(scan, common);
   const SplitOptions split_options_ = to_split_options(split);
+  if (inputs.empty()) {
+    // The README's first example: `vidsplit run -o out` next to the bundled samples. Said aloud, since a
+    // forgotten INPUT in a script would otherwise split the samples silently.
+    if (!std::filesystem::is_directory("sample_videos"))
+      throw ConfigError("give an INPUT file or folder (with none, run reads ./sample_videos, which is not here)");
+    fmt::print(stderr, "vidsplit: no INPUT given: reading ./sample_videos\n");
+    inputs = {"sample_videos"};
+  }
   const auto found = find_inputs(inputs, scan);
   ensure_dir(out);
   const auto scan_cache = open_cache(cache, out, scan_options_);
@@ -47,11 +57,7 @@ int cmd_run(const Args& args) {
   write_scan_jsonl(path_in(out, "scan.jsonl"), scans, scan_parameters(scan_options_));
   json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
   const int code = split_and_write(scans, split_options_, parameters, out, common);
-  if (no_report || (code != kExitOk && code != kExitSomeFailed)) return code;
-  ReportOptions report;
-  report.threads = common.threads;
-  const std::string report_path = write_report(out, report);
-  if (!common.quiet) fmt::print("wrote {}\n", report_path);
+  write_report_after(code, no_report, out, common);
   return code;
 }
 

@@ -16,7 +16,7 @@ int cmd_scan(const Args& args) {
   std::string out, shard;
   std::vector<std::string> inputs;
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache));
+  visible.add(common_options(common, true)).add(scan_options(scan)).add(cache_options(cache));
   po::options_description output = output_options(out);
   output.add_options()("shard", po::value(&shard),
                        "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iterator>
 
 namespace vidsplit::cli {
@@ -12,13 +13,16 @@ int cmd_split(const Args& args) {
   CommonCli common;
   SplitCli split;
   std::string out, scan_path;
+  bool no_report = false;
+  po::options_description output = output_options(out);
+  output.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(split_options(split));
-  visible.add(output_options(out));
+  visible.add(output).add(split_options(split)).add(common_options(common));
   const Parsed p = parse(args, visible, scan_path);
   if (p.help) {
     print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
-               "decoding again; writes the same files as `run`.",
+               "decoding again; writes the same files as `run`,\nOUT/scan.jsonl included (a hard link to SCAN.jsonl "
+               "on the same file system, else a copy).",
                visible,
                "  vidsplit split out/scan.jsonl -o out_clip --unit clip --guard 0.5\n"
                "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n"
@@ -41,8 +45,13 @@ int cmd_split(const Args& args) {
   sort_and_check(scans);
   if (scans.empty()) throw Error(fmt::format("{} holds no videos", scan_path));
   ensure_dir(out);
-  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}};
-  return split_and_write(scans, options, parameters, out, common);
+  // OUT holds the scan it was split from, as after `run`, so that `export` and `report` work on any OUT.
+  link_or_copy_file_atomic(scan_path, path_in(out, "scan.jsonl"));
+  const std::string source = std::filesystem::absolute(scan_path).lexically_normal().string();
+  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}, {"scan_source", source}};
+  const int code = split_and_write(scans, options, parameters, out, common);
+  write_report_after(code, no_report, out, common);
+  return code;
 }
 
 }  // namespace vidsplit::cli
