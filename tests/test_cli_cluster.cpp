@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 using namespace vidsplit;
 namespace fs = std::filesystem;
@@ -78,4 +80,32 @@ TEST_CASE("Dockerfile: the runtime stage carries every library the binary loads"
 TEST_CASE("Dockerfile: the image builds and runs vidsplit" * doctest::skip(!have_container_builder())) {
   test::TempDir dir;
   CHECK(shell(q(test::source_dir() / "scripts" / "check_container_libs.sh") + " --build " + q(VIDSPLIT_BINARY), dir) == 0);
+}
+
+TEST_CASE("README: the Kubernetes Jobs' commands, run as pods would (JOB_COMPLETION_INDEX 0..15), end with export") {
+  test::TempDir dir;
+  const std::string readme = read_file((test::source_dir() / "README.md").string());
+  // The containers' `args: ["..."]` of scan.yaml and split.yaml, in that order; /data is the shared volume.
+  std::vector<std::string> args;
+  for (size_t at = readme.find("        args: [\""); at != std::string::npos; at = readme.find("        args: [\"", at + 1)) {
+    const size_t begin = at + 16;
+    args.push_back(readme.substr(begin, readme.find("\"]", begin) - begin));
+  }
+  REQUIRE(args.size() == 2);
+  const fs::path data = dir.path() / "data";
+  fs::create_directories(data);
+  fs::create_directory_symlink(test::samples(), data / "videos");
+  auto pod = [&](const std::string& command, const std::string& env) {
+    std::string moved = command;
+    for (size_t at = moved.find("/data/"); at != std::string::npos; at = moved.find("/data/", at + data.string().size()))
+      moved.replace(at, 5, data.string());
+    return shell("PATH=" + q(fs::path(VIDSPLIT_BINARY).parent_path()) + ":\"$PATH\" " + env + " sh -c " + q(moved), dir);
+  };
+  for (int index = 0; index < 16; ++index) REQUIRE(pod(args[0], "JOB_COMPLETION_INDEX=" + std::to_string(index)) == 0);
+  REQUIRE(pod(args[1], "") == 0);
+  REQUIRE(test::run_cli("run " + q(data / "videos") + " -o " + q(dir.path() / "local") + " -q --no-cache --no-report") == 0);
+  CHECK(read_file((data / "final" / "clips.csv").string()) == read_file(dir / "local/clips.csv"));
+  CHECK(read_file((data / "all" / "scan.jsonl").string()) == read_file(dir / "local/scan.jsonl"));
+  CHECK(fs::exists(data / "final" / "report.html"));
+  CHECK(fs::exists(data / "mmaction2" / "label_map.txt"));
 }
