@@ -13,7 +13,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+// Built by appending: `"'" + p.string() + "'"` trips GCC 12's false -Wrestrict warning at -O3.
+std::string q(const fs::path& p) {
+  std::string quoted = "'";
+  quoted += p.string();
+  quoted += '\'';
+  return quoted;
+}
 
 // Runs a command line; output to dir/stdout.txt and dir/stderr.txt. Returns the exit status.
 int shell(const std::string& command, const test::TempDir& dir) {
