@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -189,4 +190,28 @@ TEST_CASE("vidsplit run --ratios: a sum off 1 is named as written") {
   CHECK(test::run_cli("run " + q(test::samples()) + " -o " + q(dir.path() / "out") + " --ratios train=0.7,val=0.2",
                       dir) == 2);
   CHECK(read_file(dir / "stderr.txt") == "vidsplit run: error: --ratios: fractions sum to 0.9, not 1\n");
+}
+
+TEST_CASE("vidsplit run --help is grouped and short; --speed's modes are documented in docs/speed.md") {
+  test::TempDir dir;
+  REQUIRE(test::run_cli("run --help", dir) == 0);
+  const std::string help = read_file(dir / "stdout.txt");
+  const std::vector<std::string> lines = lines_of(help);
+  CHECK(lines.size() <= 85);
+  size_t at = 0;
+  for (const char* group : {"\nOutput:\n", "\nSplitting:\n", "\nScanning:\n", "\nShot detection:\n", "\nCache:\n",
+                            "\nGeneral:\n", "\nExamples:\n"}) {
+    CAPTURE(group);
+    const size_t found = help.find(group, at);
+    CHECK(found != std::string::npos);
+    at = found == std::string::npos ? at : found;
+  }
+  // --speed: one line, pointing to the page that explains each mode.
+  const auto speed = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.find("--speed") == 2; });
+  REQUIRE(speed != lines.end());
+  CHECK(speed->find("docs/speed.md") != std::string::npos);
+  CHECK(std::next(speed)->find("  --") == 0);
+  const std::string doc = read_file((test::source_dir() / "docs" / "speed.md").string());
+  for (const char* mode : {"normal", "no-deblock", "ref-frames", "lowres", "keyframes", "fast"})
+    CHECK(doc.find(std::string("| `") + mode + "`") != std::string::npos);
 }

@@ -81,7 +81,7 @@ po::options_description scan_options(ScanCli& s) {
   scanning.add_options()
       ("labels", po::value(&s.labels), "CSV video,label overriding the folder-name labels")
       ("speed", po::value(&s.speed)->default_value("normal"),
-       "normal, no-deblock, ref-frames, lowres, keyframes, fast (docs/speed.md)")
+       "normal|no-deblock|ref-frames|lowres|keyframes|fast, see docs/speed.md")
       ("max-pixels", po::value(&s.max_pixels)->default_value(s.max_pixels),
        "refuse videos with larger frames (decompression bombs); 0 = no limit")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
