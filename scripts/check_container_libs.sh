@@ -3,7 +3,7 @@
 #   - its build stage installs exactly the packages of scripts/common.sh (VIDSPLIT_PACKAGES), and
 #   - every shared library `ldd BINARY` resolves comes from a package that its runtime stage installs, directly or
 #     through their dependencies (apt-cache depends, recursively: what apt-get install brings in the image).
-# Debian 12 only (dpkg -S and apt-cache answer for the host's packages, which are the image's).
+# Debian 12 only (dpkg's file lists and apt-cache answer for the host's packages, which are the image's).
 #
 # Usage: scripts/check_container_libs.sh [--dockerfile FILE] [--build] [BINARY]
 #   BINARY        default build/vidsplit
@@ -62,8 +62,8 @@ runtime="$(stage_packages 2)"
 closure="$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
   --no-enhances $runtime 2>/dev/null | grep -v '^ ' | sed 's/:.*//' | sort -u)"
 
-# ldd's libraries, each with the package holding it: one dpkg -S for all (it reads its whole database each
-# call). Merged /usr means dpkg may know a file under /lib or /usr/lib, by its link name or its real name.
+# ldd's libraries, each with the package holding it. Merged /usr means dpkg may know a file under /lib or
+# /usr/lib, by its link name or its real name.
 declare -A package_of=()
 names=() paths=() candidates=()
 while read -r name arrow path _; do
@@ -74,10 +74,13 @@ while read -r name arrow path _; do
   real="$(realpath "$path")"
   candidates+=("$path" "$real" "${path#/usr}" "/usr$path" "${real#/usr}" "/usr$real")
 done < <(ldd "$BINARY")
+# What `dpkg -S` answers, read from dpkg's file lists in one pass: dpkg -S with hundreds of paths compares each
+# with every installed file and took minutes on a loaded machine.
 while IFS= read -r line; do
-  package="${line%%:*}"
-  package_of["${line#*: }"]="$package"
-done < <(dpkg -S "${candidates[@]}" 2>/dev/null || true)
+  list="${line%%.list:*}"
+  package="$(basename "$list")"
+  package_of["${line#*.list:}"]="${package%%:*}"
+done < <(grep -xF -f <(printf '%s\n' "${candidates[@]}") /var/lib/dpkg/info/*.list || true)
 
 for i in "${!paths[@]}"; do
   path="${paths[i]}"
