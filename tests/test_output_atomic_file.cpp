@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -96,5 +99,42 @@ TEST_CASE("vidsplit::AtomicFileWriter") {
   SUBCASE("a folder that does not exist is an error naming the file") {
     CHECK_THROWS_WITH_AS(AtomicFileWriter(dir / "missing-dir/scan.jsonl"),
                          doctest::Contains("missing-dir/scan.jsonl.tmp"), Error);
+  }
+}
+
+TEST_CASE("vidsplit::link_or_copy_file_atomic") {
+  test::TempDir dir;
+  const std::string source = dir / "scan.jsonl";
+  write_file_atomic(source, "header\nvideo\n");
+  fs::create_directories(dir.path() / "out");
+  const std::string target = dir / "out/scan.jsonl";
+  write_file_atomic(target, "an older scan\n");
+
+  CHECK(link_or_copy_file_atomic(source, target));  // one file system: a hard link replaces the old file
+  CHECK(fs::equivalent(source, target));
+  CHECK(read_file(target) == "header\nvideo\n");
+  CHECK(link_or_copy_file_atomic(source, target));  // already one file: nothing to do, nothing left over
+  CHECK(link_or_copy_file_atomic(source, source));
+  CHECK(entries(dir.path() / "out") == 1);
+  CHECK(entries(dir.path()) == 2);
+
+  CHECK_THROWS_WITH_AS(link_or_copy_file_atomic(dir / "none.jsonl", target),
+                       ("cannot read " + dir / "none.jsonl" + ": No such file or directory").c_str(), Error);
+  CHECK(read_file(target) == "header\nvideo\n");
+  CHECK_THROWS_AS(link_or_copy_file_atomic(source, dir / "no/such/folder/scan.jsonl"), Error);
+
+  // Another file system: a copy (when this machine has one at hand: /dev/shm is usually tmpfs).
+  std::error_code ec;
+  const fs::path shm = "/dev/shm";
+  struct stat a {}, b {};
+  if (fs::is_directory(shm, ec) && ::access(shm.c_str(), W_OK) == 0 && ::stat(source.c_str(), &a) == 0 &&
+      ::stat(shm.c_str(), &b) == 0 && a.st_dev != b.st_dev) {
+    const fs::path copy = shm / fs::path(dir.path()).filename().concat("-scan.jsonl");
+    CHECK_FALSE(link_or_copy_file_atomic(source, copy.string()));
+    CHECK(read_file(copy.string()) == "header\nvideo\n");
+    CHECK_FALSE(fs::equivalent(source, copy));
+    fs::remove(copy);
+  } else {
+    MESSAGE("no second file system at /dev/shm: the copy path is not checked");
   }
 }

@@ -63,3 +63,13 @@ TEST_CASE("vidsplit::scan_videos hands results to the sink in input order, whate
                        doctest::Contains("No space left"), Error);
   CHECK(taken == 2);
 }
+
+TEST_CASE("vidsplit::discover_inputs: a path that names nothing is a ConfigError; a file gone later fails alone") {
+  test::TempDir dir;
+  const std::string missing = dir / "vidoes";
+  CHECK_THROWS_WITH_AS(discover_inputs({test::samples().string(), missing}, {}), (missing + ": no such file or folder").c_str(),
+                       ConfigError);
+  // Between discovery and decoding the file can still vanish: that video alone fails, with its reason.
+  const VideoScan s = scan_video({"gone.mp4", dir / "gone.mp4", ""}, ScanOptions{});
+  CHECK(s.error == "file not found");
+}

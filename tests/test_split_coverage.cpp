@@ -81,7 +81,10 @@ TEST_CASE("vidsplit::solve_split: --min-per-class") {
     CHECK_FALSE(has_warning(s, "'lumpy' gets"));  // 0.1 off is the limit, not beyond it
     p.items[10].weight_by_label[0].second = 2900.0;
     const SplitSolution t = solve_split(p);
-    CHECK(has_warning(t, "class 'lumpy' gets 0.033 of its weight in split 'val' (target 0.2)"));
+    CHECK(has_warning(t, "class 'lumpy' gets train 0.967, val 0.033 (targets 0.8, 0.2): its groups are too few or too large"));
+    // Once for the class, not once per split.
+    CHECK(std::count_if(t.warnings.begin(), t.warnings.end(),
+                        [](const std::string& w) { return w.find("'lumpy'") != std::string::npos; }) == 1);
   }
 }
 
@@ -93,7 +96,7 @@ TEST_CASE("vidsplit::solve_split: fixed items") {
   const SplitSolution s = solve_split(p);
   for (size_t i = 20; i < 24; ++i) CHECK(s.split_of_item[i] == 0);
   CHECK(s.split_of_item[0] == 1);
-  CHECK(has_warning(s, "class 'b' has 0 group(s) in split 'val', fewer than --min-per-class 1"));
+  CHECK(has_warning(s, "class 'b' has fewer than --min-per-class 1 group(s) in 'val' (0)"));
   // The free a groups fill val around the pinned one: 240 of 2400 frames is val's 10%.
   CHECK(groups_in(p, s, 0, 1) == 2);
 }

@@ -31,6 +31,11 @@ class AtomicFileWriter {
 
 // The whole file at once, through an AtomicFileWriter.
 void write_file_atomic(const std::string& path, std::string_view content);
+// Puts the file `source` at `target`, replacing it atomically: a hard link when both are on one file system
+// (vidsplit replaces its files by rename, never in place, so the two names cannot diverge half-way), else a
+// copy through an AtomicFileWriter. Nothing to do when they already are one file. Returns true unless it copied.
+// Throws Error naming the file and the reason.
+bool link_or_copy_file_atomic(const std::string& source, const std::string& target);
 // Whole file as bytes. Throws Error("cannot read FILE: reason").
 std::string read_file(const std::string& path);
 

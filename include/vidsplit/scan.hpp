@@ -26,12 +26,15 @@ struct InputOptions {
 };
 
 // Expands files and folders (recursively; folders contribute files with a known video extension, files
-// named explicitly are always tried) into a list sorted by video id. A missing path is kept, so its
-// failure is reported like any unreadable video. Throws ConfigError when two inputs share a video id.
+// named explicitly are always tried) into a list sorted by video id. Throws ConfigError when a path names
+// nothing (a typo, before any work is done) or when two inputs share a video id.
 // A folder below an input root that holds vidsplit's own outputs (kOutputMarker or kExportMarker in
 // output_set.hpp) is skipped, with one line naming it appended to `warnings`.
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                         std::vector<std::string>* warnings = nullptr);
+// The check discover_inputs starts with, alone: a command runs it before it creates OUT, so that a mistyped
+// INPUT leaves nothing behind. Throws ConfigError naming the first path that names nothing.
+void check_input_paths(const std::vector<std::string>& paths);
 bool has_video_extension(const std::string& path);
 // Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.
 std::map<std::string, std::string> read_labels_csv(const std::string& path);

@@ -64,8 +64,8 @@ int cmd_assign(const Args& args) {
     fmt::print("  {:<12} {:>7.3f} {:>9.4f} {:>16.4f}\n", problem.ratios[s].name, problem.ratios[s].fraction,
                solution.overall_fraction[s], worst);
   }
-  if (!common.quiet)
-    for (const auto& w : solution.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
+  // Even with --quiet: these say the split is not what was asked for.
+  for (const auto& w : solution.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   fmt::print("wrote {}\n", path_in(out, "assignment.csv"));
   return kExitOk;
 }

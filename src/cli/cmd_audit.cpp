@@ -15,7 +15,7 @@ int cmd_audit(const Args& args) {
   int64_t max_leaks = 0;
   bool wait = false;
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan));
+  visible.add(common_options(common, true)).add(scan_options(scan));
   po::options_description audit("Audit", kLineLength, kDescriptionLength);
   audit.add_options()
       ("videos", po::value(&videos),

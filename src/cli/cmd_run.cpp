@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <iterator>
 
 namespace vidsplit::cli {
 
@@ -16,10 +18,12 @@ int cmd_run(const Args& args) {
   std::string out;
   std::vector<std::string> inputs;
   bool no_report = false, wait = false;
+  po::options_description output = output_options(out, wait);
+  output.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
+  // The options most runs set first; the scan's tuning after them.
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache)).add(split_options(split));
-  visible.add(output_options(out, wait));
-  visible.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
+  visible.add(output).add(split_options(split)).add(scan_options(scan)).add(cache_options(cache));
+  visible.add(common_options(common, true));
   const Parsed p = parse(args, visible, inputs);
   if (p.help) {
     print_help("Usage: vidsplit run [INPUT...] -o OUT [options]\n\nScans every video, groups everything that "
@@ -34,9 +38,17 @@ int cmd_run(const Args& args) {
     return kExitOk;
   }
   require_output(out);
-  if (inputs.empty()) inputs = {"sample_videos"};
   ScanOptions scan_options_ = to_scan_options(scan, common);
   const SplitOptions split_options_ = to_split_options(split);
+  if (inputs.empty()) {
+    // The README's first example: `vidsplit run -o out` next to the bundled samples. Said aloud, since a
+    // forgotten INPUT in a script would otherwise split the samples silently.
+    if (!std::filesystem::is_directory("sample_videos"))
+      throw ConfigError("give an INPUT file or folder (with none, run reads ./sample_videos, which is not here)");
+    fmt::print(stderr, "vidsplit: no INPUT given: reading ./sample_videos\n");
+    inputs = {"sample_videos"};
+  }
+  check_input_paths(inputs);  // a mistyped INPUT creates nothing
   // OUT is taken (and marked) before the input walk, so the walk skips it when it lies inside the data.
   const OutputLock lock = lock_output(out, "run", args, wait);
   const auto found = find_inputs(inputs, scan, common);
@@ -51,13 +63,7 @@ int cmd_run(const Args& args) {
   write_scan_jsonl(set.path("scan.jsonl"), scans, scan_parameters(scan_options_), scan_origin(inputs));
   json parameters = {{"scan", scan_parameters(scan_options_)}, {"split", split_parameters(split_options_)}};
   const int code = split_and_write(scans, split_options_, parameters, set, out, common);
-  const bool report = !no_report && (code == kExitOk || code == kExitSomeFailed);
-  if (report) {
-    ReportOptions options;
-    options.threads = common.threads;
-    options.title = report_title(out);
-    write_file_atomic(set.path("report.html"), report_html(set.dir(), options));
-  }
+  const bool report = write_report_after(code, no_report, set, out, common);
   set.commit();
   if (report && !common.quiet) fmt::print("wrote {}\n", path_in(out, "report.html"));
   return code;

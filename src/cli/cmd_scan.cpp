@@ -16,7 +16,7 @@ int cmd_scan(const Args& args) {
   bool wait = false;
   std::vector<std::string> inputs;
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(scan_options(scan)).add(cache_options(cache));
+  visible.add(common_options(common, true)).add(scan_options(scan)).add(cache_options(cache));
   po::options_description output = output_options(out, wait);
   output.add_options()("shard", po::value(&shard),
                        "I/N: scan only shard I (0-based) of N; a video's shard is a hash of its id, so it does "
@@ -34,6 +34,7 @@ int cmd_scan(const Args& args) {
   require_output(out);
   if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
   ScanOptions options = to_scan_options(scan, common);
+  check_input_paths(inputs);  // a mistyped INPUT creates nothing
   const OutputLock lock = lock_output(out, "scan", args, wait);
   auto found = find_inputs(inputs, scan, common);
   if (!shard.empty()) {

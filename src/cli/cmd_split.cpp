@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 
 namespace vidsplit::cli {
 
@@ -11,14 +12,16 @@ int cmd_split(const Args& args) {
   CommonCli common;
   SplitCli split;
   std::string out, scan_path;
-  bool wait = false;
+  bool no_report = false, wait = false;
+  po::options_description output = output_options(out, wait);
+  output.add_options()("no-report", po::bool_switch(&no_report), "do not write OUT/report.html");
   po::options_description visible(kLineLength, kDescriptionLength);
-  visible.add(common_options(common)).add(split_options(split));
-  visible.add(output_options(out, wait));
+  visible.add(output).add(split_options(split)).add(common_options(common));
   const Parsed p = parse(args, visible, scan_path);
   if (p.help) {
     print_help("Usage: vidsplit split SCAN.jsonl -o OUT [options]\n\nGroups and splits an earlier scan without "
-               "decoding again; writes the same files as `run`.",
+               "decoding again; writes the same files as `run`,\nOUT/scan.jsonl included (a hard link to SCAN.jsonl "
+               "on the same file system, else a copy).",
                visible,
                "  vidsplit split out/scan.jsonl -o out_clip --unit clip --guard 0.5\n"
                "  vidsplit split all/scan.jsonl -o final --ratios train=0.9,val=0.1 --seed 3\n"
@@ -46,9 +49,12 @@ int cmd_split(const Args& args) {
   // The scan goes with the split (a hard link, or a copy across filesystems): `report` and `export` of OUT
   // read the videos' paths and keyframes from the very scan the split was made of.
   set.add("scan.jsonl", scan_path);
-  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}};
+  const std::string source = std::filesystem::absolute(scan_path).lexically_normal().string();
+  json parameters = {{"scan", scan_params}, {"split", split_parameters(options)}, {"scan_source", source}};
   const int code = split_and_write(scans, options, parameters, set, out, common);
+  const bool report = write_report_after(code, no_report, set, out, common);
   set.commit();
+  if (report && !common.quiet) fmt::print("wrote {}\n", path_in(out, "report.html"));
   return code;
 }
 

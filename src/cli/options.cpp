@@ -63,77 +63,63 @@ Example:
 )";
 }
 
-po::options_description common_options(CommonCli& c) {
+po::options_description common_options(CommonCli& c, bool scans) {
   po::options_description d("General", kLineLength, kDescriptionLength);
   d.add_options()
       ("help,h", "show this help")
-      ("quiet,q", po::bool_switch(&c.quiet), "no progress line and no warnings on stderr")
+      ("quiet,q", po::bool_switch(&c.quiet),
+       "no progress or per-file messages; warnings about the result stay")
       ("threads,j", po::value(&c.threads)->default_value(0)->notifier(check_threads),
        "worker threads, 0..1024; 0 = all cores, and never more than 4 per core or than the videos. Outputs do "
        "not depend on it");
+  if (scans)
+    d.add_options()("progress-every", po::value(&c.progress_every)->default_value(30.0, "30"),
+                    "off a terminal (batch logs): a progress line every this many seconds");
   return d;
 }
 
 po::options_description scan_options(ScanCli& s) {
-  po::options_description d("Scanning", kLineLength, kDescriptionLength);
-  d.add_options()
-      ("detector", po::value(&s.detector)->default_value("auto"),
-       "shot detector: auto (adaptive cuts + fades through black or white + dissolves), adaptive (cuts whose "
-       "score stands out from the neighbouring frames'), content (cuts by score alone), histogram (cuts by "
-       "colour-histogram change), fade (fades through black or white only), dissolve (dissolves, cross-fades "
-       "and wipes only)")
-      ("threshold", po::value<double>()->notifier([&s](double v) { s.threshold = v; }),
-       "cut threshold on the 0-255 content score (weighted mean change of hue, saturation, luma and edges). "
-       "Default 27 for content, 15 for auto/adaptive. Lower finds more cuts")
-      ("adaptive-ratio", po::value(&s.adaptive_ratio)->default_value(3.0),
-       "auto/adaptive: a cut's score must be this many times its neighbours' mean score")
-      ("min-hash-change", po::value(&s.min_hash_change)->default_value(12),
-       "a cut must also change this many of the 64 perceptual-hash bits (0 disables): colour-only changes "
-       "and flashes are not cuts")
-      ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
-      ("adaptive-window", po::value(&s.adaptive_window)->default_value(2),
-       "auto/adaptive: a cut's score is compared with the N largest scores among the 2N frames on each side "
-       "(1-30)")
-      ("flash-frames", po::value(&s.flash_frames)->default_value(3),
-       "content/adaptive/histogram/auto: a cut is dropped when a frame before it and one after it, at most N+1 "
-       "apart, look alike (a camera flash, strobe or a few damaged frames in between); 0 disables")
-      ("black-level", po::value(&s.black_level)->default_value(12.0),
-       "fade/auto: a frame whose mean luma (0-255) is below this is black")
-      ("white-level", po::value(&s.white_level)->default_value(235.0),
-       "fade/auto: a frame whose mean luma (0-255) is above this is white")
-      ("max-fade", po::value(&s.max_fade)->default_value(3.0),
-       "fade/auto: longest fade ramp, and longest black or white run inside a fade, in seconds")
-      ("dissolve-min-change", po::value(&s.dissolve_min_change)->default_value(18.0),
-       "dissolve/auto: the pictures before and after a gradual transition differ by at least this mean change "
-       "of the 16x16 HSV value plane (0-255); transitions found by their colours (wipes, slides) need a change "
-       "of colours instead")
-      ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3, "0.3"),
-       "dissolve/auto: every frame of a transition is a blend of its two ends within this share of their "
-       "difference, plus what each shot's own motion explains (at most as much again) (0-1; wipes: within 0.4 "
-       "of it, pixel by pixel, of the nearer end); higher finds more dissolves over moving footage, and more "
-       "false ones")
-      ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35, "0.35"),
-       "histogram: change of consecutive frames' HSV histograms (0-1, half their L1 distance) that starts a shot; "
-       "auto/adaptive: a change this large lowers the ratio a cut needs to 1.5")
-      ("labels", po::value(&s.labels), "CSV with columns video,label overriding folder-name labels")
-      ("max-pixels", po::value(&s.max_pixels)->default_value(s.max_pixels),
-       "refuse videos whose frames exceed this many pixels, an error in errors.csv (decompression bombs; "
-       "default about 16K x 8K; 0 = no limit)")
+  // One line each: the README's Options table and docs/speed.md say the rest.
+  po::options_description scanning("Scanning", kLineLength, kDescriptionLength);
+  scanning.add_options()
+      ("labels", po::value(&s.labels), "CSV video,label overriding the folder-name labels")
       ("speed", po::value(&s.speed)->default_value("normal"),
-       "normal: decode and analyse every frame. no-deblock: skip the codecs' in-loop deblocking filter "
-       "(same frames, slightly blockier pictures). ref-frames: analyse only the frames other frames refer "
-       "to, skipping non-reference B-frames (frame numbers and times stay exact; a cut found on a P- or "
-       "B-frame is put on its exact frame by decoding that stretch in full, within as many frames as were "
-       "skipped, one found on an I-frame is trusted). lowres: codecs that can (MPEG-2/4, "
-       "MJPEG; not H.264/HEVC/VP9/AV1) decode at reduced size. keyframes: decode the keyframes first, then in "
-       "full only the stretches between two keyframes that differ (unless by the steady motion of one shot) or "
-       "that hold a frame as costly as a new picture; the others are analysed as blends of their keyframes "
-       "(frame numbers and times stay exact; a cut away and back between two alike keyframes, without a costly "
-       "frame, is missed). fast: all four")
+       "normal|no-deblock|ref-frames|lowres|keyframes|fast, see docs/speed.md")
+      ("max-pixels", po::value(&s.max_pixels)->default_value(s.max_pixels),
+       "refuse videos with larger frames (decompression bombs); 0 = no limit")
       ("max-seconds-per-video", po::value(&s.max_seconds)->default_value(0),
-       "give up on a video (an error in errors.csv) after this many seconds of decoding (0 = no limit)")
+       "give up on a video after this many seconds of decoding; 0 = no limit")
       ("analysis-size", po::value(&s.analysis_size)->default_value(64),
-       "side of the square frame that signatures and detectors see; changes results");
+       "side of the square analysis frame; changes results");
+  po::options_description detection("Shot detection", kLineLength, kDescriptionLength);
+  detection.add_options()
+      ("detector", po::value(&s.detector)->default_value("auto"),
+       "auto (all kinds), adaptive, content, histogram (cuts), fade, dissolve")
+      ("threshold", po::value<double>()->notifier([&s](double v) { s.threshold = v; }),
+       "cut threshold (0-255 score); default 27 content, 15 auto/adaptive")
+      ("adaptive-ratio", po::value(&s.adaptive_ratio)->default_value(3.0),
+       "auto/adaptive: a cut's score over its neighbours' mean score")
+      ("adaptive-window", po::value(&s.adaptive_window)->default_value(2),
+       "auto/adaptive: neighbours = the N largest of 2N frames a side (1-30)")
+      ("min-hash-change", po::value(&s.min_hash_change)->default_value(12),
+       "a cut also changes this many of the 64 pHash bits; 0 = off")
+      ("min-shot", po::value(&s.min_shot)->default_value(0.5), "shortest shot in seconds; closer cuts are ignored")
+      ("flash-frames", po::value(&s.flash_frames)->default_value(3),
+       "drop a cut whose sides look alike within N+1 frames (flashes); 0 = off")
+      ("black-level", po::value(&s.black_level)->default_value(12.0),
+       "fade/auto: mean luma (0-255) below which a frame is black")
+      ("white-level", po::value(&s.white_level)->default_value(235.0),
+       "fade/auto: mean luma (0-255) above which a frame is white")
+      ("max-fade", po::value(&s.max_fade)->default_value(3.0),
+       "fade/auto: longest fade ramp, and black or white run in it, seconds")
+      ("dissolve-min-change", po::value(&s.dissolve_min_change)->default_value(18.0),
+       "dissolve/auto: least change (0-255) between a transition's two ends")
+      ("dissolve-max-residual", po::value(&s.dissolve_max_residual)->default_value(0.3, "0.3"),
+       "dissolve/auto: largest misfit of a blend (0-1); higher finds more")
+      ("histogram-threshold", po::value(&s.histogram_threshold)->default_value(0.35, "0.35"),
+       "histogram: HSV histogram change (0-1) that starts a shot");
+  po::options_description d;
+  d.add(scanning).add(detection);
   return d;
 }
 
@@ -141,40 +127,32 @@ po::options_description split_options(SplitCli& s) {
   po::options_description d("Splitting", kLineLength, kDescriptionLength);
   d.add_options()
       ("ratios", po::value(&s.ratios)->default_value("train=0.8,val=0.2"),
-       "split names and fractions summing to 1, e.g. train=0.7,val=0.15,test=0.15")
+       "names and fractions summing to 1, e.g. train=0.7,val=0.15,test=0.15")
       ("unit", po::value(&s.unit)->default_value("video"),
-       "video: whole videos (and their near-duplicates) go to one split; clip: shots may be split apart "
-       "at hard cuts, recurring scenes and near-duplicates stay together")
+       "video: whole videos stay in one split; clip: shots may part at cuts")
       ("seed", po::value(&s.seed)->default_value(0), "seed of the assignment's tie-breaking order")
       ("guard", po::value(&s.guard)->default_value(0.0),
-       "clip unit only: seconds cut out as `guard` rows on both sides of every train/val boundary")
+       "clip unit: seconds left out as `guard` rows at each split boundary")
       ("group-threshold", po::value(&s.group_threshold)->default_value(10),
-       "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates")
+       "near-duplicate keyframes differ in at most this many of 64 hash bits")
       ("balance-by", po::value(&s.balance_by)->default_value("frames"),
-       "what the ratios measure: frames, seconds or clips (shots), overall and per class")
+       "what the ratios measure: frames, seconds or clips")
       ("min-per-class", po::value(&s.min_per_class)->default_value(1),
-       "every class gets at least N groups in every split when it has N x splits groups (else a warning "
-       "names it); 0 = no floor")
+       "N groups of each class in every split, where it has enough; 0 = off")
       ("folds", po::value(&s.folds)->default_value(0),
-       "K >= 2: K equal folds instead of --ratios; split is fold0..fold<K-1> and clips.csv gets a `fold` "
-       "column (for fold i, validate on fold == i, train on the rest), e.g. --folds 5")
+       "K equal folds instead of --ratios; clips.csv gets a fold column")
       ("stable", po::bool_switch(&s.stable),
-       "each group's split comes from a hash of its content (video stream hash) and --seed, so adding "
-       "videos never moves existing ones; balance is statistical only")
-      ("keep", po::value(&s.keep),
-       "OLD/clips.csv of an earlier split: its videos keep their splits (and pull new near-duplicates with "
-       "them); only new videos are placed, e.g. --keep v1/clips.csv")
+       "split by a hash of content and --seed: new videos never move old ones")
+      ("keep", po::value(&s.keep), "OLD/clips.csv: keep its videos' splits, place only new videos")
       ("segments", po::value(&s.segments),
-       "annotated segments to split instead of videos: a CSV (video,start_sec,end_sec,label) or an ActivityNet "
-       "JSON; each joins the groups of the shots it overlaps; writes OUT/segments.csv, e.g. --segments ann.csv");
+       "split annotated segments (CSV, ActivityNet JSON) -> OUT/segments.csv");
   return d;
 }
 
 po::options_description cache_options(CacheCli& c) {
   po::options_description d("Cache", kLineLength, kDescriptionLength);
   d.add_options()
-      ("cache", po::value(&c.dir), "folder of per-video scan results, keyed by file content and scan parameters "
-                                   "(default OUT/cache): reruns decode only new or changed videos")
+      ("cache", po::value(&c.dir), "per-video scan results, default OUT/cache: reruns decode new videos")
       ("no-cache", po::bool_switch(&c.off), "neither read nor write the cache");
   return d;
 }
@@ -198,7 +176,9 @@ Parsed parse(const Args& args, const po::options_description& visible, const po:
   po::options_description all;
   all.add(visible).add(hidden);
   Parsed p;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), p.vm);
+  // No prefix matching: a typo such as --ratio must not silently become --ratios (or a later, longer option).
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), p.vm);
   p.help = p.vm.count("help") > 0;
   if (!p.help) po::notify(p.vm);
   return p;
@@ -279,6 +259,7 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c) {
   o.decoder.analysis_size = s.analysis_size;
   o.decoder.stop = &stop_flag();
   o.threads = c.threads;
+  if (!(c.progress_every > 0)) throw ConfigError("--progress-every must be > 0 seconds");
   if (s.max_pixels < 0) throw ConfigError("--max-pixels must be >= 0");
   if (s.analysis_size < 16 || s.analysis_size > 512) throw ConfigError("--analysis-size must be 16..512");
   make_detector(o.detector, o.detection);  // validates the name and thresholds before any decoding
@@ -376,7 +357,7 @@ std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const
 
 void scan_with_progress(const std::vector<InputVideo>& inputs, const ScanOptions& options, const CommonCli& c,
                         const ScanSink& sink) {
-  ProgressLine line(!c.quiet);
+  ProgressLine line(!c.quiet, c.progress_every);
   ScanProgress last;
   last.videos_total = inputs.size();
   auto note = [&] {
@@ -440,7 +421,7 @@ std::string path_in(const std::string& dir, const char* name) { return (std::fil
 namespace {
 
 void print_split_summary(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
-                         const SplitOptions& options, const std::string& out, const CommonCli& c) {
+                         const SplitOptions& options, const std::string& out) {
   size_t ok = 0;
   for (const auto& s : scans) ok += s.ok();
   fmt::print("vidsplit: {} videos ({} ok, {} failed), {} leakage groups, unit {}\n", scans.size(), ok,
@@ -462,8 +443,8 @@ void print_split_summary(const std::vector<VideoScan>& scans, const SplitOutcome
                options.ratios[s].fraction, outcome.solution.overall_fraction[s], videos.size(), clips, frames,
                seconds);
   }
-  if (!c.quiet)
-    for (const auto& w : outcome.solution.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
+  // Even with --quiet: these say the split is not what was asked for.
+  for (const auto& w : outcome.solution.warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   fmt::print("wrote {}\n", path_in(out, "clips.csv"));
 }
 
@@ -482,12 +463,21 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
   with_threads.grouping.threads = c.threads;
   const SplitOutcome outcome = split_scans(scans, with_threads);
   write_split_outputs(set.dir(), scans, outcome, options, parameters);
-  print_split_summary(scans, outcome, options, out, c);
+  print_split_summary(scans, outcome, options, out);
   if (failed > 0) {
     fmt::print(stderr, "vidsplit: {} of {} videos failed; see {}\n", failed, scans.size(), path_in(out, "errors.csv"));
     return kExitSomeFailed;
   }
   return kExitOk;
+}
+
+bool write_report_after(int code, bool no_report, OutputSet& set, const std::string& out, const CommonCli& c) {
+  if (no_report || (code != kExitOk && code != kExitSomeFailed)) return false;
+  ReportOptions options;
+  options.threads = c.threads;
+  options.title = report_title(out);  // OUT's name, not the generation folder's
+  write_file_atomic(set.path("report.html"), report_html(set.dir(), options));
+  return true;
 }
 
 void sort_and_check(std::vector<VideoScan>& scans) {

@@ -27,6 +27,7 @@ inline constexpr unsigned kDescriptionLength = 48;
 struct CommonCli {
   bool quiet = false;
   int threads = 0;
+  double progress_every = 30.0;  // seconds between plain progress lines when stderr is not a terminal
 };
 
 struct ScanCli {
@@ -65,7 +66,8 @@ struct SplitCli {
   std::string segments;
 };
 
-po::options_description common_options(CommonCli& c);
+// `scans`: the command decodes many videos, so it takes --progress-every too.
+po::options_description common_options(CommonCli& c, bool scans = false);
 po::options_description scan_options(ScanCli& s);
 po::options_description split_options(SplitCli& s);
 // -o OUT, and --wait (for another writer of OUT to finish instead of refusing).
@@ -118,6 +120,9 @@ std::string path_in(const std::string& dir, const char* name);
 // `out` names OUT in messages.
 int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& options, json parameters,
                     OutputSet& set, const std::string& out, const CommonCli& c);
+// OUT/report.html into `set` once split_and_write returned `code`: not with --no-report, nor when it wrote no
+// split. Returns whether it wrote one.
+bool write_report_after(int code, bool no_report, OutputSet& set, const std::string& out, const CommonCli& c);
 // Videos from scan files, sorted by id; the same video twice is a configuration error.
 void sort_and_check(std::vector<VideoScan>& scans);
 // "I/N" -> (I, N) with 0 <= I < N.

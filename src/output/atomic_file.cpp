@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -100,6 +101,29 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   AtomicFileWriter file(path);
   file.append(content);
   file.commit();
+}
+
+bool link_or_copy_file_atomic(const std::string& source, const std::string& target) {
+  std::error_code ec;
+  // rename() of one hard link over another of the same file does nothing and would leave the temporary name.
+  if (std::filesystem::equivalent(source, target, ec)) return true;
+  const std::string tmp = temporary_name(target);
+  if (::link(source.c_str(), tmp.c_str()) == 0) {
+    if (std::rename(tmp.c_str(), target.c_str()) == 0) return true;
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw Error(fmt::format("cannot replace {}: {}", target, std::strerror(err)));
+  }
+  // Another file system (EXDEV), or one without hard links: copy, a megabyte at a time.
+  std::ifstream in(source, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot read {}: {}", source, std::strerror(errno)));
+  AtomicFileWriter file(target);
+  std::string chunk(size_t{1} << 20, '\0');
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+    file.append(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
+  if (in.bad()) throw Error(fmt::format("cannot read {}: read error", source));
+  file.commit();
+  return false;
 }
 
 std::string read_file(const std::string& path) {

@@ -43,6 +43,14 @@ std::string label_from_parent(const fs::path& file) {
 
 }  // namespace
 
+void check_input_paths(const std::vector<std::string>& paths) {
+  for (const std::string& arg : paths) {
+    // exists() sets ec only when it cannot tell (e.g. a folder on the way is unreadable): then it is tried.
+    std::error_code ec;
+    if (!fs::exists(fs::path(arg), ec) && !ec) throw ConfigError(fmt::format("{}: no such file or folder", arg));
+  }
+}
+
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                         std::vector<std::string>* warnings) {
   std::vector<InputVideo> found;
@@ -78,7 +86,10 @@ std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, c
         found.push_back(std::move(v));
       }
     } else {
-      // A named file is always tried, even if it does not exist: its failure is then reported per file.
+      // A path that names nothing is a typo on the command line, not a video that failed: refuse the run
+      // before anything is written. A named file that exists is always tried (a bad one is reported per file).
+      // (exists() sets ec only when it cannot tell, e.g. a folder on the way is unreadable: then it is tried.)
+      check_input_paths({arg});
       InputVideo v;
       v.video = root.generic_string();
       v.path = arg;

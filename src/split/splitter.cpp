@@ -3,6 +3,7 @@
 #include "vidsplit/split.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -45,7 +46,9 @@ std::vector<SplitRatio> parse_ratios(std::string_view spec) {
     pos = comma + 1;
   }
   if (ratios.size() < 2) throw ConfigError("--ratios: give at least two splits, e.g. train=0.8,val=0.2");
-  if (std::fabs(sum - 1.0) > 1e-6) throw ConfigError(fmt::format("--ratios: fractions sum to {}, not 1", sum));
+  // Decimal fractions rarely add up to exactly 1 in binary (0.7 + 0.2 + 0.1 is 0.9999999999999999): accept what
+  // rounding explains, and print the sum as a person wrote it (10 digits show any gap larger than that).
+  if (std::fabs(sum - 1.0) > 1e-9) throw ConfigError(fmt::format("--ratios: fractions sum to {:.10g}, not 1", sum));
   return ratios;
 }
 
@@ -298,18 +301,24 @@ SplitSolution solve_split(const SplitProblem& p) {
       sol.warnings.push_back(fmt::format(
           "class '{}' has {} group(s): too few for --min-per-class {} in each of {} splits", p.labels[l],
           groups_of_label[l], p.min_per_class, splits));
+    // One warning of each kind per class, naming every split concerned: a class off target in one split is
+    // off in another too, and a line per split said the same thing twice.
+    std::vector<std::string> short_splits, achieved, targets;
+    bool off_target = false;
     for (size_t s = 0; s < splits; ++s) {
-      if (floor_of_label[l] > 0 && cnt(static_cast<int>(l), s) < floor_of_label[l])
-        sol.warnings.push_back(fmt::format("class '{}' has {} group(s) in split '{}', fewer than --min-per-class {}",
-                                           p.labels[l], cnt(static_cast<int>(l), s), p.ratios[s].name,
-                                           floor_of_label[l]));
-      const double off = sol.label_fraction[l][s] - p.ratios[s].fraction;
-      if (std::fabs(off) > kWarnDeviation)
-        sol.warnings.push_back(fmt::format(
-            "class '{}' gets {:.3f} of its weight in split '{}' (target {}): its groups are too few or too "
-            "large to balance",
-            p.labels[l], sol.label_fraction[l][s], p.ratios[s].name, p.ratios[s].fraction));
+      const int groups = cnt(static_cast<int>(l), s);
+      if (floor_of_label[l] > 0 && groups < floor_of_label[l])
+        short_splits.push_back(fmt::format("'{}' ({})", p.ratios[s].name, groups));
+      off_target |= std::fabs(sol.label_fraction[l][s] - p.ratios[s].fraction) > kWarnDeviation;
+      achieved.push_back(fmt::format("{} {:.3f}", p.ratios[s].name, sol.label_fraction[l][s]));
+      targets.push_back(fmt::format("{}", p.ratios[s].fraction));
     }
+    if (!short_splits.empty())
+      sol.warnings.push_back(fmt::format("class '{}' has fewer than --min-per-class {} group(s) in {}", p.labels[l],
+                                         floor_of_label[l], fmt::join(short_splits, ", ")));
+    if (off_target)
+      sol.warnings.push_back(fmt::format("class '{}' gets {} (targets {}): its groups are too few or too large",
+                                         p.labels[l], fmt::join(achieved, ", "), fmt::join(targets, ", ")));
   }
   return sol;
 }
