@@ -175,8 +175,8 @@ if ((!FAKE)); then
 fi
 
 log "local reference: vidsplit run sample_videos"
-# The same input path as the recipe's: scan.jsonl records it.
-"$VIDSPLIT" run "$SHARED/videos" -o "$OUT/local" --quiet --no-report --no-cache >"$WORK/log/local.out"
+# The same input path and working folder as the recipe's: scan.jsonl's header records both.
+(cd "$WORK/submit" && "$VIDSPLIT" run "$SHARED/videos" -o "$OUT/local" --quiet --no-report --no-cache) >"$WORK/log/local.out"
 
 RESULT=PASS
 check() {  # DESCRIPTION COMMAND...

@@ -162,7 +162,7 @@ TEST_CASE("vidsplit export: a failed or killed export leaves the earlier one as 
   // A file size limit below the 29 KB video: the copy's write fails (EFBIG) with SIGXFSZ ignored, and the
   // process is killed by SIGXFSZ in the middle of the write without.
   SUBCASE("a write fails") {
-    CHECK(ds.exp("--format ucf101 --to exp --overwrite", "trap '' XFSZ; ulimit -f 16;") == 1);
+    CHECK(ds.exp("--format mmaction2 --to exp --overwrite", "trap '' XFSZ; ulimit -f 16;") == 1);
     CHECK(ds.err().find("cannot place") != std::string::npos);
     CHECK(snapshot(to) == before);
     CHECK(ds.leftovers(ds.dir.path()) == 0);
@@ -231,7 +231,7 @@ TEST_CASE("vidsplit export: from another working folder") {
   fs::create_directories(elsewhere);
   REQUIRE(vidsplit_in(elsewhere, "export ../out --format mmaction2 --to ../exp --link symlink", ds.dir) == 0);
   CHECK(fs::read_symlink(ds.dir.path() / "exp/jump/a.mp4") == ds.root / "jump/a.mp4");
-  REQUIRE(vidsplit_in("/", "export " + q(ds.out) + " --format ucf101 --to " + q(ds.dir.path() / "exp2"), ds.dir) == 0);
+  REQUIRE(vidsplit_in("/", "export " + q(ds.out) + " --format mmaction2 --to " + q(ds.dir.path() / "exp2"), ds.dir) == 0);
   CHECK(read_file(ds.dir / "exp2/run/b.mkv") == read_file(test::data("mpeg4_noise_aba.mkv")));
 }
 
@@ -303,7 +303,7 @@ TEST_CASE("vidsplit merge: shards scanned from different folders export from a t
   CHECK(merged.find("\"path\":\"" + (ds.root / "jump/a.mp4").string() + "\"") != std::string::npos);  // shard 1
   CHECK(merged.find("\"path\":\"d/run/b.mkv\"") != std::string::npos);                                   // shard 0
   REQUIRE(vidsplit_in(ds.dir.path(), "split m/scan.jsonl -o m -q --ratios train=0.5,val=0.5", ds.dir) == 0);
-  REQUIRE(vidsplit_in(b, "export ../m --format ucf101 --to ../exp", ds.dir) == 0);
+  REQUIRE(vidsplit_in(b, "export ../m --format mmaction2 --to ../exp", ds.dir) == 0);
   CHECK(read_file(ds.dir / "exp/jump/a.mp4") == read_file(test::data("gray_cut.mp4")));
   CHECK(read_file(ds.dir / "exp/run/b.mkv") == read_file(test::data("mpeg4_noise_aba.mkv")));
 }

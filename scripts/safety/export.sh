@@ -85,7 +85,7 @@ cp a.keep d/jump/a.mp4
 
 s="export runs from another working folder"
 mkdir -p elsewhere
-if (cd elsewhere && "$VIDSPLIT" export ../out --format ucf101 --to ../fromelsewhere >/dev/null 2>stderr.txt); then
+if (cd elsewhere && "$VIDSPLIT" export ../out --format mmaction2 --to ../fromelsewhere >/dev/null 2>stderr.txt); then
   cmp -s fromelsewhere/jump/a.mp4 d/jump/a.mp4 && pass "$s" || fail "$s" "the exported video differs"
 else fail "$s" "$(head -c 300 elsewhere/stderr.txt)"; fi
 
