@@ -163,7 +163,13 @@ po::options_description split_options(SplitCli& s) {
        "them); only new videos are placed, e.g. --keep v1/clips.csv")
       ("segments", po::value(&s.segments),
        "annotated segments to split instead of videos: a CSV (video,start_sec,end_sec,label) or an ActivityNet "
-       "JSON; each joins the groups of the shots it overlaps; writes OUT/segments.csv, e.g. --segments ann.csv");
+       "JSON; each joins the groups of the shots it overlaps; writes OUT/segments.csv, e.g. --segments ann.csv")
+      ("source-pattern", po::value(&s.source_pattern),
+       "videos whose ids give one source key join one group: a regex searched in the video id whose first capture "
+       "group is the key, or a preset: ucf101 (v_<Class>_g<NN>_c<MM>: class and group), hmdb51 (the movie name), "
+       "kinetics (<youtube_id>_<start>_<end>: the YouTube id)")
+      ("sources", po::value(&s.sources),
+       "CSV with columns video,source: videos with one source join one group (wins over --source-pattern)");
   return d;
 }
 
@@ -324,6 +330,7 @@ SplitOptions to_split_options(const SplitCli& s) {
   }
   o.stable = s.stable;
   if (!s.keep.empty()) o.keep = read_kept_split(s.keep);
+  o.grouping.sources = to_source_options(s.source_pattern, s.sources);
   if (!s.segments.empty()) {
     o.segments = read_segments(s.segments);
     if (o.segments.empty()) throw ConfigError(fmt::format("{}: holds no segments", s.segments));
@@ -344,7 +351,26 @@ json split_parameters(const SplitOptions& o) {
           {"folds", o.folds},
           {"stable", o.stable},
           {"keep", o.keep ? json(o.keep->source) : json(nullptr)},
-          {"segments", o.segments.size()}};
+          {"segments", o.segments.size()},
+          {"source_pattern", o.grouping.sources.pattern.empty() ? json(nullptr) : json(o.grouping.sources.pattern)},
+          {"sources", o.grouping.sources.table_path.empty() ? json(nullptr) : json(o.grouping.sources.table_path)}};
+}
+
+SourceOptions to_source_options(const std::string& pattern, const std::string& table) {
+  SourceOptions o;
+  if (!pattern.empty()) {
+    o.pattern = source_pattern(pattern);
+    try {
+      check_source_pattern(o.pattern);
+    } catch (const ConfigError& e) {
+      throw ConfigError(fmt::format("--source-pattern: {}", e.what()));
+    }
+  }
+  if (!table.empty()) {
+    o.table = read_sources_csv(table);
+    o.table_path = table;
+  }
+  return o;
 }
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s) {

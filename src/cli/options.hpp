@@ -62,6 +62,8 @@ struct SplitCli {
   bool stable = false;
   std::string keep;
   std::string segments;
+  std::string source_pattern;
+  std::string sources;
 };
 
 po::options_description common_options(CommonCli& c);
@@ -97,6 +99,8 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c);
 json scan_parameters(const ScanOptions& o);
 SplitOptions to_split_options(const SplitCli& s);
 json split_parameters(const SplitOptions& o);
+// --source-pattern (a preset name or a regex) and --sources FILE.csv; either may be empty.
+SourceOptions to_source_options(const std::string& pattern, const std::string& table);
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s);
 // Scans with a progress line; each result goes to `sink` as it comes (in input order), or all are returned.
