@@ -80,7 +80,8 @@ set +e
   --quiet >"$WORK/audit.log"
 code=$?
 set -e
-read -r wall rss <"$WORK/time"
+# GNU time puts "Command exited with non-zero status 4" before the figures.
+read -r wall rss < <(tail -n 1 "$WORK/time")
 leaks=$(($(wc -l <"$WORK/out/leaks.csv") - 1))
 found=$(grep -c 'planted/copy' "$WORK/out/leaks.csv" || true)
 copies_found=$(grep -o 'planted/copy[0-9]*' "$WORK/out/leaks.csv" | sort -u | wc -l)
