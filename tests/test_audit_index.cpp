@@ -5,6 +5,7 @@
 
 #include "vidsplit/audit.hpp"
 #include "vidsplit/outputs.hpp"
+#include "vidsplit/report.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -169,6 +170,13 @@ TEST_CASE("vidsplit split --source-pattern / --sources") {
     const std::string summary = read_file(dir / "out/summary.json");
     CHECK(summary.find("\"source_pattern\": \"(?:^|/)v_([A-Za-z0-9]+_g") != std::string::npos);
     CHECK(summary.find("\"groups\": 2") != std::string::npos);
+    // The report opens with the headline and shows the link as a person checks it.
+    const std::string html = report_html(dir / "out", ReportOptions{});
+    CHECK(html.find("<b>0.0 % of val's frames show footage that is also in train; a random split of the same videos "
+                    "would share ") != std::string::npos);
+    CHECK(html.find("<td class=\"l\">same-source-name</td><td class=\"l\">A/v_A_g01_c01.avi #0 0.00\u2013"
+                    "2.00 s \u2194 A/v_A_g01_c02.avi #0 0.00\u20132.00 s</td><td class=\"l\">name</td>"
+                    "<td>1.000</td>") != std::string::npos);
   }
   SUBCASE("--sources: a table joining across classes, unknown videos warned with their count") {
     write_file_atomic(dir / "s.csv", "video,source\nA/v_A_g01_c01.avi,s\nB/v_B_g01_c01.avi,s\nother.mp4,t\n");
