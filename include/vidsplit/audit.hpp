@@ -1,6 +1,7 @@
-// `vidsplit audit`: checks an existing split for leaks. Reads the split in one of three layouts, and after
-// the videos are scanned, compares every clip with every clip of the other splits (identical streams, and
-// the grouping stage's near-duplicate test, match_clips).
+// `vidsplit audit`: checks an existing split for leaks. Reads the split in one of three layouts, and given
+// the videos' scans, finds the clips of different splits that share footage the way grouping does: identical
+// streams, the grouping stage's near-duplicate search (find_near_duplicates: its index on large sets) and,
+// with GroupingOptions::sources, videos with one source key.
 #pragma once
 
 #include "vidsplit/groups.hpp"
@@ -36,11 +37,11 @@ struct SplitLayoutOptions {
 SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions& options);
 
 struct Leak {
-  ClipRef a;  // a's video sorts before b's (or the same video, a's clip first)
+  ClipRef a;  // a's video sorts before b's (or the same video, a's clip first); clip -1: the whole video
   ClipRef b;
   std::string split_a;
   std::string split_b;
-  std::string reason;  // "identical-stream" or "near-duplicate"
+  std::string reason;  // "identical-stream", "near-duplicate" or "same-source-name" (whole videos)
   int matched_keyframes = 0;
   int hash_distance = 0;
   double histogram_distance = 0.0;

@@ -64,6 +64,8 @@ struct SplitCli {
   bool stable = false;
   std::string keep;
   std::string segments;
+  std::string source_pattern;
+  std::string sources;
 };
 
 // `scans`: the command decodes many videos, so it takes --progress-every too.
@@ -105,6 +107,8 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c);
 json scan_parameters(const ScanOptions& o);
 SplitOptions to_split_options(const SplitCli& s);
 json split_parameters(const SplitOptions& o);
+// --source-pattern (a preset name or a regex) and --sources FILE.csv; either may be empty.
+SourceOptions to_source_options(const std::string& pattern, const std::string& table);
 
 // The videos under `paths`; prints a warning for each skipped output folder (unless quiet).
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s, const CommonCli& c);

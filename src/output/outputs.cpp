@@ -3,6 +3,7 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/leakage.hpp"
 #include "vidsplit/version.hpp"
 
 #include <fmt/format.h>
@@ -52,13 +53,16 @@ std::string errors_csv(const std::vector<VideoScan>& scans) {
 std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Grouping& grouping) {
   std::string out;
   append_csv_row(out, {"group", "video_a", "clip_a", "video_b", "clip_b", "reason", "matched_keyframes",
-                       "hash_distance", "histogram_distance"});
+                       "hash_distance", "histogram_distance", "kind", "a_start_sec", "a_end_sec", "b_start_sec",
+                       "b_end_sec", "score"});
+  const auto fixed3 = [](double v) { return fmt::format("{:.3f}", v); };
   for (const GroupEvidence& e : grouping.evidence) {
     const auto group = grouping.group_of[e.a.video][static_cast<size_t>(e.a.clip)];
     append_csv_row(out, {std::to_string(group), scans[e.a.video].video, std::to_string(e.a.clip),
                          scans[e.b.video].video, std::to_string(e.b.clip), e.reason,
                          std::to_string(e.matched_keyframes), std::to_string(e.hash_distance),
-                         fmt::format("{:.4f}", e.histogram_distance)});
+                         fmt::format("{:.4f}", e.histogram_distance), e.kind, fixed3(e.a_start_sec),
+                         fixed3(e.a_end_sec), fixed3(e.b_start_sec), fixed3(e.b_end_sec), fixed3(e.score)});
   }
   return out;
 }
@@ -139,6 +143,26 @@ std::string fold_clips_csv(const std::vector<ManifestRow>& rows, const SplitOpti
   return out;
 }
 
+// The leakage headline: per held-out split, the share of its frames whose footage is also in the reference
+// split, for this split and for a random video-level split (README Outputs).
+json leakage_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome, const SplitOptions& options) {
+  const LeakageHeadline h = leakage_headline(scans, outcome, options);
+  json out = {{"reference", h.reference}};
+  json detail = json::object();
+  for (size_t s = 0; s < h.split.size(); ++s) {
+    const SharedFrames& made = h.split[s];
+    const SharedFrames& random = h.random[s];
+    out[fmt::format("{}_frames_shared_with_{}", made.split, h.reference)] = rounded(made.share());
+    out[fmt::format("random_split_{}_frames_shared_with_{}", made.split, h.reference)] = rounded(random.share());
+    detail[made.split] = {{"frames", made.frames},
+                          {"shared_frames", made.shared},
+                          {"random_split_frames", random.frames},
+                          {"random_split_shared_frames", random.shared}};
+  }
+  out["splits"] = detail;
+  return out;
+}
+
 }  // namespace
 
 std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
@@ -193,6 +217,7 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                   {"groups", outcome.grouping.group_count},
                   {"balance_by", std::string(to_string(options.balance_by))},
                   {"deviation", deviation_json(outcome, options)},
+                  {"leakage", leakage_json(scans, outcome, options)},
                   {"splits", splits},
                   {"classes", classes},
                   {"warnings", outcome.solution.warnings},
