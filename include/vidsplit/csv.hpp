@@ -2,6 +2,7 @@
 // Rows end with LF. The reader accepts LF or CRLF, quoted newlines, and a UTF-8 byte-order mark.
 // Formula injection: a cell starting with = + - @ TAB or CR (after any leading ') that is not a plain number
 // is written with one more leading ' (OWASP), and the reader removes it, so values round-trip unchanged.
+// Cells are bytes: the writer escapes them with bytes_to_text (vidsplit/text.hpp) and the reader undoes it.
 #pragma once
 
 #include <cstdint>

@@ -77,6 +77,9 @@ class VideoDecoder {
   uint64_t content_hash() const;
   // Packets the decoder rejected as corrupt; the stream went on after each.
   int64_t corrupt_packets() const;
+  // Why the file looks cut short (its index or header promise more than it holds); empty when it does not,
+  // or before next() returned false, or when a seek came first.
+  const std::string& truncation() const;
   // keyframes_only: the sizes of the video packets read so far that show before presentation time `pts`,
   // each returned once (then forgotten). An encoder spends on a frame what it cannot predict: a frame far
   // larger than its neighbours is a new picture (a cut) even when no keyframe marks it.

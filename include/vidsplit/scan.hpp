@@ -28,7 +28,11 @@ struct InputOptions {
 // Expands files and folders (recursively; folders contribute files with a known video extension, files
 // named explicitly are always tried) into a list sorted by video id. A missing path is kept, so its
 // failure is reported like any unreadable video. Throws ConfigError when two inputs share a video id.
-std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options);
+// Links to files and folders are followed; each folder is read once (a link loop, or a second link to a folder
+// already read, is skipped). What the walk skips, other than hidden names (starting with '.'), is named in
+// `warnings`, one line each: loops, links to a missing target, folders that cannot be listed.
+std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,
+                                        std::vector<std::string>* warnings = nullptr);
 bool has_video_extension(const std::string& path);
 // Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.
 std::map<std::string, std::string> read_labels_csv(const std::string& path);
@@ -60,6 +64,8 @@ struct VideoScan {
   std::string path;
   std::string label;
   std::string error;  // one-line reason; non-empty means the video failed and has no shots
+  // Why the file looks cut short (VideoDecoder::truncation); the video is still used, as far as it goes.
+  std::string truncated;
   uint64_t content_hash = 0;
   int64_t frames = 0;  // the video's frames (those a --speed skips are counted from their packets)
   // Frames that went through the decoder and the detector: all of them, fewer with a --speed that skips

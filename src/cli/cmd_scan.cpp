@@ -35,8 +35,10 @@ int cmd_scan(const Args& args) {
   if (inputs.empty()) throw ConfigError("give at least one INPUT file or folder");
   ScanOptions options = to_scan_options(scan, common);
   auto found = find_inputs(inputs, scan);
+  std::optional<ScanShard> this_shard;
   if (!shard.empty()) {
     const auto [index, count] = parse_shard(shard);
+    this_shard = ScanShard{index, count};
     std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
   }
   ensure_dir(out);
@@ -45,20 +47,23 @@ int cmd_scan(const Args& args) {
   // Each video's line is written as its scan comes in, so memory does not grow with the number of videos; only
   // the failures are kept, for errors.csv. The file takes its name only once complete (an interrupted scan
   // leaves the previous scan.jsonl, if any, as it was; the cache keeps what was done).
-  ScanJsonlWriter jsonl(path_in(out, "scan.jsonl"), scan_parameters(options));
+  ScanJsonlWriter jsonl(path_in(out, "scan.jsonl"), scan_parameters(options), this_shard);
   std::vector<VideoScan> failures;
   size_t scanned = 0;
   scan_with_progress(found, options, common, [&](VideoScan&& s) {
     jsonl.add(s);
     ++scanned;
-    if (!s.ok()) failures.push_back(std::move(s));
+    if (!s.ok() || !s.truncated.empty()) {
+      s.shots.clear();  // errors.csv needs the names and reasons only
+      failures.push_back(std::move(s));
+    }
   });
   write_file_atomic(path_in(out, "errors.csv"), errors_csv(failures));
   jsonl.commit();
   const size_t failed = report_failures(failures, common);
   fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scanned, failed, path_in(out, "scan.jsonl"));
   if (scanned > 0 && failed == scanned) return kExitNothingUsable;
-  return failed > 0 ? kExitSomeFailed : kExitOk;
+  return failed > 0 || count_truncated(failures) > 0 ? kExitSomeFailed : kExitOk;
 }
 
 }  // namespace vidsplit::cli

@@ -2,6 +2,7 @@
 
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/text.hpp"
 
 #include <fmt/format.h>
 
@@ -50,7 +51,9 @@ void remove_neutralising(std::string& field) {
 
 }  // namespace
 
-std::string csv_field(std::string_view text) {
+std::string csv_field(std::string_view bytes) {
+  const std::string escaped = bytes_to_text(bytes);
+  const std::string_view text = escaped;
   std::string neutralised;
   if (needs_neutralising(text)) {
     neutralised += '\'';
@@ -89,7 +92,7 @@ std::vector<CsvRow> parse_csv(std::string_view text) {
   size_t i = 0;
   auto end_field = [&] {
     remove_neutralising(field);
-    row.push_back(std::move(field));
+    row.push_back(text_to_bytes(field));
     field.clear();
     quoted_field = false;
   };
