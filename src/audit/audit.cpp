@@ -3,8 +3,11 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -23,6 +26,26 @@ namespace {
 std::string label_of(const std::string& video_id) {
   const fs::path parent = fs::path(video_id).parent_path();
   return parent.empty() ? std::string() : parent.filename().string();
+}
+
+// Overlapping rows of one video in different splits. Sorted by start, each row meets only the rows that begin
+// before it ends, so a manifest whose rows tile the video costs one comparison per row.
+std::vector<SplitConflict> conflicts_of(std::vector<KeptRow> rows) {
+  std::erase_if(rows, [](const KeptRow& k) { return k.split == kExcluded; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const KeptRow& a, const KeptRow& b) { return a.start_frame < b.start_frame; });
+  std::vector<SplitConflict> out;
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t j = i + 1; j < rows.size() && rows[j].start_frame < rows[i].end_frame; ++j) {
+      if (rows[i].split == rows[j].split || rows[j].end_frame <= rows[j].start_frame) continue;
+      SplitConflict c;
+      c.split_a = std::min(rows[i].split, rows[j].split);
+      c.split_b = std::max(rows[i].split, rows[j].split);
+      c.start_frame = rows[j].start_frame;
+      c.end_frame = std::min(rows[i].end_frame, rows[j].end_frame);
+      out.push_back(std::move(c));
+    }
+  return out;
 }
 
 std::vector<AuditVideo> read_clips_csv(const std::string& path, const std::string& root) {
@@ -59,6 +82,7 @@ std::vector<AuditVideo> read_clips_csv(const std::string& path, const std::strin
   }
   std::vector<AuditVideo> out;
   for (auto& [id, v] : by_video) {
+    v.conflicts = conflicts_of(v.rows);
     // One split for the whole video (ignoring excluded rows) needs no per-clip lookup.
     std::string only;
     bool mixed = false;
@@ -201,6 +225,62 @@ void add_source_leaks(const std::vector<VideoScan>& scans, const SourceOptions& 
   }
 }
 
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// The split names of a summary.json beside `clips_csv` (its "splits" keys but "excluded"); empty when absent.
+std::vector<std::string> summary_splits(const fs::path& clips_csv) {
+  const fs::path summary = clips_csv.parent_path() / "summary.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(summary, ec)) return {};
+  std::vector<std::string> names;
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(read_file(summary.string()));
+    for (const auto& [name, value] : doc.at("splits").items())
+      if (name != kExcluded) names.push_back(text_to_bytes(name));
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(fmt::format("{}: not a vidsplit summary (no \"splits\" object); name the splits with "
+                                  "--splits instead",
+                                  summary.string()));
+  }
+  return names;
+}
+
+void check_split_names(const std::string& path, const std::vector<AuditVideo>& videos,
+                       const std::vector<std::string>& known, const std::string& known_from) {
+  std::map<std::string, size_t> found;  // name -> videos listing it
+  for (const AuditVideo& v : videos) {
+    if (!v.split.empty()) ++found[v.split];
+    std::set<std::string> of_video;
+    for (const KeptRow& k : v.rows) of_video.insert(k.split);
+    for (const SplitConflict& c : v.conflicts) of_video.insert({c.split_a, c.split_b});
+    for (const std::string& s : of_video) found[s] += v.split != s;
+  }
+  found.erase(std::string(kExcluded));
+  std::map<std::string, std::string> by_folded;
+  for (const auto& [name, count] : found) {
+    const auto [it, fresh] = by_folded.emplace(lowercase(name), name);
+    if (!fresh)
+      throw ConfigError(fmt::format("{}: split names '{}' and '{}' differ only in case; use one spelling",
+                                    path, it->second, name));
+  }
+  if (!known.empty()) {
+    for (const auto& [name, count] : found)
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        throw ConfigError(fmt::format("{}: split '{}' ({} video(s)) is not one of the splits {} ({})", path,
+                                      name, count, fmt::join(known, ","), known_from));
+    return;
+  }
+  for (const auto& [name, count] : found)
+    for (const auto& [other, other_count] : found)
+      if (other != name && other.starts_with(name))
+        throw ConfigError(fmt::format("{}: split '{}' ({} video(s)) looks like a truncated '{}' ({} video(s)); "
+                                      "name the splits with --splits",
+                                      path, name, count, other, other_count));
+}
+
 }  // namespace
 
 SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions& options) {
@@ -230,6 +310,13 @@ SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions&
     throw ConfigError(fmt::format("{}: not found, or not a clips.csv, a list .txt or a folder", path));
   }
   if (layout.videos.empty()) throw ConfigError(fmt::format("{}: lists no videos", path));
+  std::vector<std::string> known = options.splits;
+  std::string known_from = "from --splits";
+  if (known.empty() && layout.kind == "clips-csv") {
+    known = summary_splits(p);
+    known_from = fmt::format("from {}", (p.parent_path() / "summary.json").string());
+  }
+  check_split_names(path, layout.videos, known, known_from);
   return layout;
 }
 
@@ -305,7 +392,33 @@ AuditResult audit_split(const std::vector<VideoScan>& scans, const SplitLayout& 
         }
 
   add_source_leaks(scans, options.sources, result, leaked);
-  std::sort(result.leaks.begin(), result.leaks.end(), [](const Leak& x, const Leak& y) {
+  // One video listed in two splits: each of its clips in the doubly listed frames is a leak with itself.
+  for (size_t v = 0; v < scans.size(); ++v) {
+    for (const SplitConflict& c : layout.videos[v].conflicts) {
+      auto add = [&](int clip) {
+        Leak leak;
+        leak.a = leak.b = {v, clip};
+        leak.split_a = c.split_a;
+        leak.split_b = c.split_b;
+        leak.reason = "same-video";
+        result.leaks.push_back(std::move(leak));
+      };
+      if (!scans[v].ok()) {
+        add(-1);
+        continue;
+      }
+      for (const Shot& shot : scans[v].shots) {
+        if (shot.end_frame <= c.start_frame || shot.start_frame >= c.end_frame) continue;
+        add(shot.index);
+        // The clip counts as leaked in whichever of the two splits is not the reference.
+        const std::string& other = c.split_a == result.reference ? c.split_b : c.split_a;
+        if ((c.split_a == result.reference || c.split_b == result.reference) &&
+            result.split_of_clip[v][static_cast<size_t>(shot.index)] == other)
+          leaked[v][static_cast<size_t>(shot.index)] = true;
+      }
+    }
+  }
+  std::stable_sort(result.leaks.begin(), result.leaks.end(), [](const Leak& x, const Leak& y) {
     return std::tie(x.a.video, x.a.clip, x.b.video, x.b.clip, x.split_a, x.split_b) <
            std::tie(y.a.video, y.a.clip, y.b.video, y.b.clip, y.split_a, y.split_b);
   });
@@ -335,18 +448,20 @@ std::string leaks_csv(const std::vector<VideoScan>& scans, const AuditResult& re
   append_csv_row(out, {"split_a", "video_a", "clip_a", "start_frame_a", "end_frame_a", "split_b", "video_b", "clip_b",
                        "start_frame_b", "end_frame_b", "reason", "matched_keyframes", "hash_distance",
                        "histogram_distance"});
-  // Clip -1 is the whole video.
-  const auto frames = [&](ClipRef r) -> std::pair<int64_t, int64_t> {
-    if (r.clip < 0) return {0, scans[r.video].frames};
+  // Clip -1 is the whole video; a video that could not be read has no frames to name.
+  const auto frames = [&](ClipRef r) -> std::pair<std::string, std::string> {
+    if (r.clip < 0) {
+      if (!scans[r.video].ok()) return {};
+      return {"0", std::to_string(scans[r.video].frames)};
+    }
     const Shot& s = scans[r.video].shots[static_cast<size_t>(r.clip)];
-    return {s.start_frame, s.end_frame};
+    return {std::to_string(s.start_frame), std::to_string(s.end_frame)};
   };
   for (const Leak& l : result.leaks) {
     const auto [a_start, a_end] = frames(l.a);
     const auto [b_start, b_end] = frames(l.b);
-    append_csv_row(out, {l.split_a, scans[l.a.video].video, std::to_string(l.a.clip), std::to_string(a_start),
-                         std::to_string(a_end), l.split_b, scans[l.b.video].video, std::to_string(l.b.clip),
-                         std::to_string(b_start), std::to_string(b_end), l.reason,
+    append_csv_row(out, {l.split_a, scans[l.a.video].video, std::to_string(l.a.clip), a_start, a_end, l.split_b,
+                         scans[l.b.video].video, std::to_string(l.b.clip), b_start, b_end, l.reason,
                          std::to_string(l.matched_keyframes), std::to_string(l.hash_distance),
                          fmt::format("{:.4f}", l.histogram_distance)});
   }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <unordered_map>
+#include <algorithm>
 
 namespace vidsplit::cli {
 
@@ -45,7 +46,7 @@ std::vector<VideoScan> scans_from(const std::string& path, const std::vector<Inp
 int cmd_audit(const Args& args) {
   CommonCli common;
   ScanCli scan;
-  std::string out, split_path, videos, lists = "01", scan_path, source_pattern, sources;
+  std::string out, split_path, videos, lists = "01", scan_path, source_pattern, sources, splits;
   int group_threshold = 10;
   int64_t max_leaks = 0;
   bool wait = false;
@@ -58,6 +59,10 @@ int cmd_audit(const Args& args) {
        "the clips.csv or the lists)")
       ("lists", po::value(&lists)->default_value("01"),
        "UCF101-style lists: read <split>list<NN>.txt (trainlist01.txt, testlist01.txt, vallist01.txt)")
+      ("splits", po::value(&splits),
+       "the split names SPLIT may use, e.g. train,val,test; any other name is refused (default: the names in "
+       "a summary.json beside a clips.csv; without one, a name that begins another, such as va beside val, "
+       "is refused)")
       ("group-threshold", po::value(&group_threshold)->default_value(10),
        "max Hamming distance (of 64 bits) between keyframe hashes for clips to count as near-duplicates")
       ("max-leaks", po::value(&max_leaks)->default_value(0),
@@ -102,6 +107,13 @@ int cmd_audit(const Args& args) {
   SplitLayoutOptions layout_options;
   layout_options.videos_root = videos;
   layout_options.list_number = lists;
+  for (size_t from = 0; !splits.empty() && from <= splits.size();) {
+    const size_t comma = std::min(splits.find(',', from), splits.size());
+    const std::string name = splits.substr(from, comma - from);
+    if (name.empty()) throw ConfigError(fmt::format("--splits must be names separated by commas, not '{}'", splits));
+    layout_options.splits.push_back(name);
+    from = comma + 1;
+  }
   const SplitLayout layout = read_split_layout(split_path, layout_options);
   std::vector<InputVideo> inputs;
   for (const AuditVideo& v : layout.videos) inputs.push_back(v.input);

@@ -372,8 +372,8 @@ std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const
   if (!s.labels.empty()) options.labels = read_labels_csv(s.labels);
   std::vector<std::string> warnings;
   auto inputs = discover_inputs(paths, options, &warnings);
-  if (!c.quiet)
-    for (const std::string& w : warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
+  // Even with --quiet: a skipped folder or link changes what the run holds.
+  for (const std::string& w : warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   if (inputs.empty())
     throw Error(fmt::format("no video files found in {}", fmt::join(paths, ", ")));
   return inputs;
@@ -433,11 +433,18 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c) {
   size_t failed = 0;
   for (const VideoScan& s : scans) {
+    if (s.ok() && !s.truncated.empty() && !c.quiet)
+      fmt::print(stderr, "vidsplit: warning: {} looks truncated ({}); used as far as it goes\n", s.path, s.truncated);
     if (s.ok()) continue;
     ++failed;
     if (!c.quiet) fmt::print(stderr, "vidsplit: skipped {}: {}\n", s.path, s.error);
   }
   return failed;
+}
+
+size_t count_truncated(const std::vector<VideoScan>& scans) {
+  return static_cast<size_t>(
+      std::count_if(scans.begin(), scans.end(), [](const VideoScan& s) { return s.ok() && !s.truncated.empty(); }));
 }
 
 std::string path_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
@@ -490,6 +497,11 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
   print_split_summary(scans, outcome, options, out);
   if (failed > 0) {
     fmt::print(stderr, "vidsplit: {} of {} videos failed; see {}\n", failed, scans.size(), path_in(out, "errors.csv"));
+    return kExitSomeFailed;
+  }
+  if (const size_t cut = count_truncated(scans); cut > 0) {
+    fmt::print(stderr, "vidsplit: {} of {} videos look truncated; see {}\n", cut, scans.size(),
+               path_in(out, "errors.csv"));
     return kExitSomeFailed;
   }
   return kExitOk;

@@ -119,6 +119,8 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
                                           const CommonCli& c);
 // Prints one line per failed video (unless quiet); returns how many failed.
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c);
+// Videos used whole but found cut short (VideoScan::truncated): listed in errors.csv, exit code 3.
+size_t count_truncated(const std::vector<VideoScan>& scans);
 std::string path_in(const std::string& dir, const char* name);
 // group + split + write into `set` (not committed), shared by `run` and `split`; returns the exit code.
 // `out` names OUT in messages.

@@ -4,6 +4,7 @@
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
 #include "vidsplit/leakage.hpp"
+#include "vidsplit/text.hpp"
 #include "vidsplit/version.hpp"
 
 #include <fmt/format.h>
@@ -44,9 +45,11 @@ std::string segments_csv(const std::vector<SegmentRow>& rows) {
 
 std::string errors_csv(const std::vector<VideoScan>& scans) {
   std::string out;
-  append_csv_row(out, {"video", "error"});
-  for (const VideoScan& s : scans)
-    if (!s.ok()) append_csv_row(out, {s.video, s.error});
+  append_csv_row(out, {"video", "error", "kind"});
+  for (const VideoScan& s : scans) {
+    if (!s.ok()) append_csv_row(out, {s.video, s.error, "error"});
+    else if (!s.truncated.empty()) append_csv_row(out, {s.video, s.truncated, "truncated"});
+  }
   return out;
 }
 
@@ -163,6 +166,22 @@ json leakage_json(const std::vector<VideoScan>& scans, const SplitOutcome& outco
   return out;
 }
 
+// Every string and key of summary.json as text (vidsplit/text.hpp): labels and paths may be any bytes.
+json as_text(const json& j) {
+  if (j.is_string()) return bytes_to_text(j.get<std::string>());
+  if (j.is_array()) {
+    json out = json::array();
+    for (const json& v : j) out.push_back(as_text(v));
+    return out;
+  }
+  if (j.is_object()) {
+    json out = json::object();
+    for (const auto& [key, value] : j.items()) out[bytes_to_text(key)] = as_text(value);
+    return out;
+  }
+  return j;
+}
+
 }  // namespace
 
 std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
@@ -202,8 +221,9 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
   }
 
   json failures = json::array();
-  size_t ok = 0;
+  size_t ok = 0, truncated = 0;
   for (const VideoScan& s : scans) {
+    truncated += s.ok() && !s.truncated.empty();
     if (s.ok()) {
       ++ok;
     } else {
@@ -213,7 +233,7 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
   json summary = {{"tool", "vidsplit"},
                   {"version", kVersion},
                   {"parameters", parameters},
-                  {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}}},
+                  {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}, {"truncated", truncated}}},
                   {"groups", outcome.grouping.group_count},
                   {"balance_by", std::string(to_string(options.balance_by))},
                   {"deviation", deviation_json(outcome, options)},
@@ -223,7 +243,7 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
                   {"warnings", outcome.solution.warnings},
                   {"segments", segments_json(outcome, options)},
                   {"failures", failures}};
-  return summary.dump(2) + "\n";
+  return as_text(summary).dump(2) + "\n";
 }
 
 void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,

@@ -1,4 +1,5 @@
 #include "vidsplit/report.hpp"
+#include "vidsplit/text.hpp"
 
 #include "output/image_encode.hpp"
 #include "vidsplit/csv.hpp"
@@ -37,7 +38,9 @@ struct Row {
   std::string split;
 };
 
-std::string escape(std::string_view s) {
+// HTML text; names that are not UTF-8 show their odd bytes as \xHH (vidsplit/text.hpp).
+std::string escape(std::string_view bytes) {
+  const std::string s = bytes_for_display(bytes);
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
@@ -210,7 +213,8 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     }
     if (summary_.is_object() && summary_.contains("parameters")) {
       const json& ratios = summary_["parameters"].value("split", json::object()).value("ratios", json::object());
-      for (const auto& [name, fraction] : ratios.items()) {
+      for (const auto& [text, fraction] : ratios.items()) {
+        const std::string name = text_to_bytes(text);
         if (splits.count(name)) splits_.push_back(name);
         targets_[name] = fraction.is_number() ? fraction.get<double>() : 0.0;
       }
