@@ -155,3 +155,95 @@ TEST_CASE("vidsplit audit: exit codes") {
   place(dir, "val", "wave/wave_wide.mp4");
   CHECK(run_cli("audit " + root, dir) == 0);
 }
+
+TEST_CASE("vidsplit::audit_split: one video listed in two splits is a leak") {
+  test::TempDir dir;
+  SplitLayoutOptions o;
+  o.videos_root = test::samples().string();
+  SUBCASE("without frame ranges: every clip leaks") {
+    write_file_atomic(dir / "clips.csv", "video,split\nrun/run_aba.mp4,train\nrun/run_aba.mp4,val\n"
+                                         "wave/wave_wide.mp4,val\n");
+    const Audited a = audit(dir / "clips.csv", o);
+    REQUIRE(a.result.leaks.size() == 3);  // run_aba's three shots
+    for (int c = 0; c < 3; ++c) {
+      const Leak& l = a.result.leaks[static_cast<size_t>(c)];
+      CHECK(l.reason == "same-video");
+      CHECK(l.a.video == l.b.video);
+      CHECK(l.a.clip == c);
+      CHECK(l.b.clip == c);
+      CHECK(l.split_a == "train");
+      CHECK(l.split_b == "val");
+    }
+    CHECK(leaks_csv(a.scans, a.result).find("train,run/run_aba.mp4,0,0,45,val,run/run_aba.mp4,0,0,45,same-video,") !=
+          std::string::npos);
+  }
+  SUBCASE("overlapping frame ranges: the clips in the overlap leak") {
+    write_file_atomic(dir / "clips.csv", "video,start_frame,end_frame,split\nrun/run_aba.mp4,0,100,train\n"
+                                         "run/run_aba.mp4,90,150,val\n");
+    const Audited a = audit(dir / "clips.csv", o);
+    // Frames [90,100) are in both: shots [45,95) and [95,150) leak with themselves. The second is val by
+    // most of its frames, so the recurring scene A1/A2 leaks too.
+    REQUIRE(a.result.leaks.size() == 3);
+    CHECK(a.result.leaks[0].reason == "near-duplicate");
+    CHECK(a.result.leaks[1].reason == "same-video");
+    CHECK(a.result.leaks[1].a.clip == 1);
+    CHECK(a.result.leaks[2].reason == "same-video");
+    CHECK(a.result.leaks[2].a.clip == 2);
+  }
+  SUBCASE("ranges that tile the video do not leak") {
+    write_file_atomic(dir / "clips.csv", "video,start_frame,end_frame,split\nwave/wave_wide.mp4,0,50,train\n"
+                                         "wave/wave_wide.mp4,50,100,val\n");
+    CHECK(audit(dir / "clips.csv", o).result.leaks.empty());
+  }
+  SUBCASE("a video that cannot be read is still listed, with clip -1") {
+    write_file_atomic(dir / "clips.csv", "video,split\nlab/missing.mp4,train\nlab/missing.mp4,val\n"
+                                         "wave/wave_wide.mp4,val\n");
+    const Audited a = audit(dir / "clips.csv", o);
+    REQUIRE(a.result.leaks.size() == 1);
+    CHECK(a.result.leaks[0].a.clip == -1);
+    CHECK(leaks_csv(a.scans, a.result).find("train,lab/missing.mp4,-1,,,val,lab/missing.mp4,-1,,,same-video,") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("vidsplit::read_split_layout: split names") {
+  test::TempDir dir;
+  SUBCASE("names that differ only in case are refused") {
+    write_file_atomic(dir / "clips.csv", "video,split\na/x.mp4,Train\na/y.mp4,train\na/z.mp4,val\n");
+    CHECK_THROWS_WITH_AS(read_split_layout(dir / "clips.csv", {}),
+                         doctest::Contains("split names 'Train' and 'train' differ only in case"), ConfigError);
+  }
+  SUBCASE("a truncated name beside the full one is refused") {
+    write_file_atomic(dir / "clips.csv", "video,split\na/x.mp4,train\na/y.mp4,val\na/z.mp4,va\n");
+    CHECK_THROWS_WITH_AS(read_split_layout(dir / "clips.csv", {}),
+                         doctest::Contains("split 'va' (1 video(s)) looks like a truncated 'val'"), ConfigError);
+    SplitLayoutOptions o;
+    o.splits = {"train", "val"};
+    CHECK_THROWS_WITH_AS(read_split_layout(dir / "clips.csv", o),
+                         doctest::Contains("split 'va' (1 video(s)) is not one of the splits train,val (from --splits)"),
+                         ConfigError);
+    o.splits = {"train", "val", "va"};
+    CHECK(read_split_layout(dir / "clips.csv", o).videos.size() == 3);
+  }
+  SUBCASE("a summary.json beside the clips.csv names the splits") {
+    write_file_atomic(dir / "clips.csv", "video,split\na/x.mp4,train\na/y.mp4,tset\n");
+    write_file_atomic(dir / "summary.json", R"({"splits": {"train": {}, "test": {}, "excluded": {}}})");
+    CHECK_THROWS_WITH_AS(read_split_layout(dir / "clips.csv", {}),
+                         doctest::Contains("split 'tset' (1 video(s)) is not one of the splits test,train (from"),
+                         ConfigError);
+  }
+}
+
+TEST_CASE("vidsplit audit: same video in two splits exits 4; case-twin names exit 2") {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "lab");
+  fs::copy_file(test::sample("run/run_aba.mp4"), dir.path() / "lab" / "x.mp4");
+  write_file_atomic(dir / "clips.csv", "video,split\nlab/x.mp4,train\nlab/x.mp4,val\n");
+  CHECK(run_cli(fmt::format("audit '{}' -q -o '{}'", dir / "clips.csv", dir / "out"), dir) == 4);
+  CHECK(read_file(dir / "out/leaks.csv").find("lab/x.mp4,0,0,45,val,lab/x.mp4,0,0,45,same-video") != std::string::npos);
+  write_file_atomic(dir / "clips.csv", "video,split\nlab/x.mp4,Train\nlab/x.mp4,train\n");
+  CHECK(run_cli(fmt::format("audit '{}' -q -o '{}'", dir / "clips.csv", dir / "out2"), dir) == 2);
+  CHECK(read_file(dir / "stderr.txt").find("differ only in case") != std::string::npos);
+  write_file_atomic(dir / "clips.csv", "video,split\nlab/x.mp4,va\n");
+  CHECK(run_cli(fmt::format("audit '{}' -q -o '{}' --splits train,val", dir / "clips.csv", dir / "out3"), dir) == 2);
+}

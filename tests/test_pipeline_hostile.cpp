@@ -30,9 +30,11 @@ TEST_CASE("vidsplit run: every hostile file is processed or reported") {
   for (const auto& e : fs::directory_iterator(hostile)) inputs.insert(e.path().filename().string());
   const CsvTable errors = test::read_table(dir / "out/errors.csv");
   std::map<std::string, std::string> reasons;
+  std::set<std::string> truncated;
   for (const auto& r : errors.rows) {
     seen.insert(r[0]);
     reasons[r[0]] = r[1];
+    if (r[2] == "truncated") truncated.insert(r[0]);
     CHECK_FALSE(r[1].empty());
     CHECK(r[1].find('\n') == std::string::npos);
   }
@@ -52,6 +54,11 @@ TEST_CASE("vidsplit run: every hostile file is processed or reported") {
   CHECK(frames["slow_fps.mkv"] == 10);
   CHECK(frames["fast_fps.mkv"] == 10);
   CHECK(frames.count("huge_dims.y4m") == 0);
+  // Cut files that still play are used and flagged; a cut beyond the last 0.5 s of a Matroska file is not seen.
+  CHECK(truncated == std::set<std::string>{"trunc_avi_20.avi", "trunc_avi_50.avi", "trunc_avi_80.avi",
+                                           "trunc_avi_95.avi", "trunc_mkv_50.mkv", "trunc_mkv_80.mkv",
+                                           "trunc_webm_20.webm", "trunc_webm_50.webm"});
+  for (const std::string& t : truncated) CHECK(frames.count(t) == 1);
 }
 
 TEST_CASE("vidsplit run: --max-seconds-per-video turns a runaway decode into an error") {

@@ -11,6 +11,7 @@
 
 using namespace vidsplit;
 using test::run_cli;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -43,6 +44,13 @@ TEST_CASE("vidsplit assign and split options: exit codes") {
   for (size_t pos = 0; (pos = assignment.find(",val\n", pos)) != std::string::npos; ++pos) ++val;
   CHECK(val == 2);
   CHECK(run_cli(fmt::format("assign '{}' -o '{}'", dir / "missing.csv", dir / "o"), dir) == 2);
+  // Weights that overflow a double when added are refused, naming line and column, before any -nan is printed.
+  write_file_atomic(dir / "huge.csv", "group,label,weight\ng0,a,1e308\ng1,a,1e308\n");
+  CHECK(run_cli(fmt::format("assign '{}' -o '{}'", dir / "huge.csv", dir / "oh"), dir) == 2);
+  CHECK(read_file(dir / "stderr.txt").find("huge.csv: line 2: column weight: the weights add up to more than 1e+300") !=
+        std::string::npos);
+  CHECK(read_file(dir / "stdout.txt").find("nan") == std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "oh" / "assignment.csv"));
 
   const std::string split = fmt::format("run '{}' -q -o '{}'", test::sample("jump/jump_cuts3.mp4"), dir / "s");
   CHECK(run_cli(split + " --folds 1", dir) == 2);

@@ -51,6 +51,11 @@ TEST_CASE("vidsplit::read_segments") {
     CHECK_THROWS_WITH_AS(read_segments(dir / "b.json"), doctest::Contains("database.abc.annotations[0]"), ConfigError);
     write_file_atomic(dir / "c.json", "[1, 2]");
     CHECK_THROWS_WITH_AS(read_segments(dir / "c.json"), doctest::Contains("\"database\""), ConfigError);
+    // Malformed JSON: the file and the reason, not nlohmann's exception name.
+    write_file_atomic(dir / "d.json", "{\"database\": ");
+    const std::string expected = (dir / "d.json") + ": not valid JSON: parse error at line 1, column 14: syntax "
+                                 "error while parsing value - unexpected end of input; expected '[', '{', or a literal";
+    CHECK_THROWS_WITH_AS(read_segments(dir / "d.json"), expected.c_str(), ConfigError);
   }
 }
 

@@ -1,6 +1,7 @@
-// `vidsplit audit`: checks an existing split for leaks. Reads the split in one of three layouts, and after
-// the videos are scanned, compares every clip with every clip of the other splits (identical streams, and
-// the grouping stage's near-duplicate test, match_clips).
+// `vidsplit audit`: checks an existing split for leaks. Reads the split in one of three layouts, and given
+// the videos' scans, finds the clips of different splits that share footage the way grouping does: identical
+// streams, the grouping stage's near-duplicate search (find_near_duplicates: its index on large sets) and,
+// with GroupingOptions::sources, videos with one source key.
 #pragma once
 
 #include "vidsplit/groups.hpp"
@@ -14,10 +15,17 @@ namespace vidsplit {
 
 // One video of an existing split. `rows` is empty when the whole video is in `split`; otherwise (a clip-unit
 // clips.csv) each scanned clip takes the split of the rows it overlaps most.
+// Frames [start_frame, end_frame) of one video listed in two splits at once (a clips.csv whose rows overlap).
+struct SplitConflict {
+  std::string split_a, split_b;  // split_a < split_b
+  int64_t start_frame = 0, end_frame = 0;
+};
+
 struct AuditVideo {
   InputVideo input;
   std::string split;
   std::vector<KeptRow> rows;
+  std::vector<SplitConflict> conflicts;
 };
 
 struct SplitLayout {
@@ -28,19 +36,27 @@ struct SplitLayout {
 struct SplitLayoutOptions {
   std::string videos_root;      // where video ids are resolved (clips.csv, lists); empty = next to the file
   std::string list_number = "01";  // UCF101 lists: trainlist<NN>.txt, testlist<NN>.txt, vallist<NN>.txt
+  // The split names SPLIT may use. Empty: the names in a summary.json beside a clips.csv, if there is one.
+  std::vector<std::string> splits;
 };
 
 // SPLIT is a clips.csv (columns video and split; start_frame/end_frame and label used when present), a
 // UCF101-style list file or a folder holding such lists, or a folder with one subfolder per split
 // (root/<split>/...). Throws ConfigError naming the file and line on a malformed listing.
+// Split names are checked, since a mistyped one would silently become a split of its own: names that differ
+// only in case are refused; when the names are known (options.splits, or summary.json beside a clips.csv),
+// any other name is refused; otherwise a name that is a prefix of another (`va` next to `val`) is refused.
+
 SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions& options);
 
 struct Leak {
-  ClipRef a;  // a's video sorts before b's (or the same video, a's clip first)
+  ClipRef a;  // a's video sorts before b's (or the same video, a's clip first); clip -1: the whole video
   ClipRef b;
   std::string split_a;
   std::string split_b;
-  std::string reason;  // "identical-stream" or "near-duplicate"
+  // "identical-stream", "near-duplicate", "same-source-name" (whole videos), or "same-video": one clip listed
+  // in both splits (a == b). A video that could not be read has its same-video leak listed once, with clip -1.
+  std::string reason;
   int matched_keyframes = 0;
   int hash_distance = 0;
   double histogram_distance = 0.0;

@@ -5,6 +5,7 @@
 // with = + - @ TAB or CR that is not a plain number gets a leading ' (OWASP's formula-injection rule). The
 // reader removes one ' before such a character, so vidsplit reads both kinds back; in exact files, a value
 // that itself starts with quotes before such a character is therefore written with one more.
+// Cells are bytes: the writer escapes them with bytes_to_text (vidsplit/text.hpp) and the reader undoes it.
 #pragma once
 
 #include <cstdint>

@@ -81,6 +81,9 @@ class VideoDecoder {
   // checks that a file is still the one scanned. Throws Error when the file cannot be read as a video, and
   // Interrupted when `stop` is set.
   static uint64_t stream_content_hash(const std::string& path, const std::atomic<bool>* stop = nullptr);
+  // Why the file looks cut short (its index or header promise more than it holds); empty when it does not,
+  // or before next() returned false, or when a seek came first.
+  const std::string& truncation() const;
   // keyframes_only: the sizes of the video packets read so far that show before presentation time `pts`,
   // each returned once (then forgotten). An encoder spends on a frame what it cannot predict: a frame far
   // larger than its neighbours is a new picture (a cut) even when no keyframe marks it.

@@ -1,4 +1,5 @@
 // Stage 5: leakage groups. Everything that could leak between splits ends up in one group:
+//  - videos whose names or a table give them one source key (sources.hpp);
 //  - videos with byte-identical video streams (content hash);
 //  - clips whose keyframes are near-duplicates (perceptual-hash Hamming distance, mirror-aware) with
 //    similar colour, confirmed by several keyframes agreeing: recurring scenes inside a video, and
@@ -7,6 +8,7 @@
 #pragma once
 
 #include "vidsplit/scan.hpp"
+#include "vidsplit/sources.hpp"
 
 #include <cstdint>
 #include <string>
@@ -30,6 +32,8 @@ struct GroupingOptions {
   // (multi-index hashing), which finds pairs sharing an exact 21-bit chunk of some keyframe hash.
   size_t exhaustive_max_clips = 4096;
   int threads = 0;  // for the near-duplicate search; 0 = all cores. Results do not depend on it.
+  // Videos with one source key (by name or table) join one group, evidence "same-source-name".
+  SourceOptions sources;
 };
 
 struct ClipRef {
@@ -43,6 +47,14 @@ struct GroupEvidence {
   ClipRef a;
   ClipRef b;
   std::string reason;       // "identical-stream" or "near-duplicate"
+  // What kind of link a person is asked to check: "copy", "reframed", "colour", "same-take" or "name".
+  std::string kind;
+  // The matched time ranges of both clips, in seconds (whole clips for links by name).
+  double a_start_sec = 0.0;
+  double a_end_sec = 0.0;
+  double b_start_sec = 0.0;
+  double b_end_sec = 0.0;
+  double score = 0.0;  // strength of the match: matched sampled frames, inliers, or 1 for a name
   int matched_keyframes = 0;
   int hash_distance = 0;    // smallest Hamming distance among the matched keyframes
   double histogram_distance = 0.0;
@@ -54,6 +66,10 @@ struct Grouping {
   std::vector<std::vector<int64_t>> group_of;
   int64_t group_count = 0;
   std::vector<GroupEvidence> evidence;
+  // footage_of[video][clip]: clips linked by shared footage (identical streams, near-duplicates, source keys),
+  // directly or through other clips, share a number; the joins the unit makes inside a video do not count.
+  // The leakage headline counts a val clip as seen in train when a train clip shares its number.
+  std::vector<std::vector<int64_t>> footage_of;
 };
 
 Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions& options);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ std::string format_seconds(double seconds);  // fixed, 6 decimals
 std::string clips_csv(const std::vector<ManifestRow>& rows);
 // OUT/segments.csv (--segments): video,segment,start_sec,end_sec,start_frame,end_frame,label,group,split
 std::string segments_csv(const std::vector<SegmentRow>& rows);
+// OUT/errors.csv: video,error,kind; kind `error` (the video failed and is left out) or `truncated` (the file
+// looks cut short: used as far as it goes, the error column says why).
 std::string errors_csv(const std::vector<VideoScan>& scans);
 std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Grouping& grouping);
 // The parameters object is stored as given (it must not hold anything run-dependent such as threads).
@@ -35,12 +38,17 @@ struct ScanOrigin {
 ScanOrigin scan_origin(const std::vector<std::string>& inputs);
 
 // scan.jsonl: a header line {"format":"vidsplit-scan","format_version":1,"parameters":{...}} (plus
-// "origin":{"cwd":...,"roots":[...]} when known), then one line per video in video order. Written a video at a
-// time (the header on construction) and put in place whole at commit(); a writer destroyed before that leaves
-// the previous file as it was.
+// "origin":{"cwd":...,"roots":[...]} when known, and "shard":{"index":I,"count":N} for a `scan --shard I/N`),
+// then one line per video in video order. Written a video at a time (the header on construction) and put in
+// place whole at commit(); a writer destroyed before that leaves the previous file as it was.
+struct ScanShard {
+  size_t index = 0;
+  size_t count = 1;
+};
 class ScanJsonlWriter {
  public:
-  ScanJsonlWriter(const std::string& path, const nlohmann::json& parameters, const ScanOrigin& origin = {});
+  ScanJsonlWriter(const std::string& path, const nlohmann::json& parameters, const ScanOrigin& origin = {},
+                  std::optional<ScanShard> shard = std::nullopt);
   void add(const VideoScan& scan);
   void commit() { file_.commit(); }
 
@@ -54,9 +62,10 @@ void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& sca
 std::string scan_line(const VideoScan& scan);
 VideoScan parse_scan_line(std::string_view line);
 // Reads a scan.jsonl. Throws Error naming the file and line. Returns the videos; `parameters` receives
-// the header's parameters, and `origin` (when given) its origin.
+// the header's parameters, `origin` (when given) its origin, and `shard` (when given) the header's shard record
+// (nullopt: a whole scan).
 std::vector<VideoScan> read_scan_jsonl(const std::string& path, nlohmann::json& parameters,
-                                       ScanOrigin* origin = nullptr);
+                                       ScanOrigin* origin = nullptr, std::optional<ScanShard>* shard = nullptr);
 
 // Writes clips.csv, summary.json, errors.csv and group_evidence.csv into `dir` (created if missing).
 void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,

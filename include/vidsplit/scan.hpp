@@ -28,6 +28,9 @@ struct InputOptions {
 // Expands files and folders (recursively; folders contribute files with a known video extension, files
 // named explicitly are always tried) into a list sorted by video id. Throws ConfigError when a path names
 // nothing (a typo, before any work is done) or when two inputs share a video id.
+// Links to files and folders are followed; each folder is read once (a link loop, or a second link to a folder
+// already read, is skipped). What the walk skips, other than hidden names (starting with '.'), is named in
+// `warnings`, one line each: loops, links to a missing target, folders that cannot be listed.
 // A folder below an input root that holds vidsplit's own outputs (kOutputMarker or kExportMarker in
 // output_set.hpp) is skipped, with one line naming it appended to `warnings`.
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,
@@ -66,6 +69,8 @@ struct VideoScan {
   std::string path;
   std::string label;
   std::string error;  // one-line reason; non-empty means the video failed and has no shots
+  // Why the file looks cut short (VideoDecoder::truncation); the video is still used, as far as it goes.
+  std::string truncated;
   uint64_t content_hash = 0;
   int64_t frames = 0;  // the video's frames (those a --speed skips are counted from their packets)
   // Frames that went through the decoder and the detector: all of them, fewer with a --speed that skips

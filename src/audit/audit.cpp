@@ -3,14 +3,19 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace vidsplit {
 
@@ -21,6 +26,26 @@ namespace {
 std::string label_of(const std::string& video_id) {
   const fs::path parent = fs::path(video_id).parent_path();
   return parent.empty() ? std::string() : parent.filename().string();
+}
+
+// Overlapping rows of one video in different splits. Sorted by start, each row meets only the rows that begin
+// before it ends, so a manifest whose rows tile the video costs one comparison per row.
+std::vector<SplitConflict> conflicts_of(std::vector<KeptRow> rows) {
+  std::erase_if(rows, [](const KeptRow& k) { return k.split == kExcluded; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const KeptRow& a, const KeptRow& b) { return a.start_frame < b.start_frame; });
+  std::vector<SplitConflict> out;
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t j = i + 1; j < rows.size() && rows[j].start_frame < rows[i].end_frame; ++j) {
+      if (rows[i].split == rows[j].split || rows[j].end_frame <= rows[j].start_frame) continue;
+      SplitConflict c;
+      c.split_a = std::min(rows[i].split, rows[j].split);
+      c.split_b = std::max(rows[i].split, rows[j].split);
+      c.start_frame = rows[j].start_frame;
+      c.end_frame = std::min(rows[i].end_frame, rows[j].end_frame);
+      out.push_back(std::move(c));
+    }
+  return out;
 }
 
 std::vector<AuditVideo> read_clips_csv(const std::string& path, const std::string& root) {
@@ -57,6 +82,7 @@ std::vector<AuditVideo> read_clips_csv(const std::string& path, const std::strin
   }
   std::vector<AuditVideo> out;
   for (auto& [id, v] : by_video) {
+    v.conflicts = conflicts_of(v.rows);
     // One split for the whole video (ignoring excluded rows) needs no per-clip lookup.
     std::string only;
     bool mixed = false;
@@ -159,6 +185,102 @@ std::string split_of_range(const std::vector<KeptRow>& rows, int64_t start, int6
   return best;
 }
 
+// Videos with one source key in different splits: one leak per pair of videos and pair of splits, of whole
+// videos (clip -1); every clip of a video whose source is also in the reference split counts as leaking.
+void add_source_leaks(const std::vector<VideoScan>& scans, const SourceOptions& sources, AuditResult& result,
+                      std::vector<std::vector<bool>>& leaked) {
+  if (sources.empty()) return;
+  std::vector<std::string> ids;
+  for (const VideoScan& s : scans) ids.push_back(s.video);
+  const std::vector<std::string> keys = source_keys(ids, sources);
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (size_t v = 0; v < scans.size(); ++v)
+    if (scans[v].ok() && !keys[v].empty()) by_key[keys[v]].push_back(v);
+  const auto splits_of = [&](size_t v) {
+    std::set<std::string> splits(result.split_of_clip[v].begin(), result.split_of_clip[v].end());
+    splits.erase("");
+    return splits;
+  };
+  for (const auto& [key, videos] : by_key) {
+    std::vector<std::set<std::string>> splits;
+    for (size_t v : videos) splits.push_back(splits_of(v));
+    for (size_t i = 0; i < videos.size(); ++i) {
+      bool other_in_reference = false;
+      for (size_t j = 0; j < videos.size(); ++j) {
+        if (j == i) continue;
+        other_in_reference |= splits[j].count(result.reference) > 0;
+        if (j < i) continue;
+        for (const std::string& sa : splits[i])
+          for (const std::string& sb : splits[j])
+            if (sa != sb)
+              result.leaks.push_back({.a = {videos[i], -1}, .b = {videos[j], -1}, .split_a = sa, .split_b = sb,
+                                      .reason = "same-source-name"});
+      }
+      if (!other_in_reference) continue;
+      for (size_t c = 0; c < leaked[videos[i]].size(); ++c) {
+        const std::string& split = result.split_of_clip[videos[i]][c];
+        if (!split.empty() && split != result.reference) leaked[videos[i]][c] = true;
+      }
+    }
+  }
+}
+
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// The split names of a summary.json beside `clips_csv` (its "splits" keys but "excluded"); empty when absent.
+std::vector<std::string> summary_splits(const fs::path& clips_csv) {
+  const fs::path summary = clips_csv.parent_path() / "summary.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(summary, ec)) return {};
+  std::vector<std::string> names;
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(read_file(summary.string()));
+    for (const auto& [name, value] : doc.at("splits").items())
+      if (name != kExcluded) names.push_back(text_to_bytes(name));
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(fmt::format("{}: not a vidsplit summary (no \"splits\" object); name the splits with "
+                                  "--splits instead",
+                                  summary.string()));
+  }
+  return names;
+}
+
+void check_split_names(const std::string& path, const std::vector<AuditVideo>& videos,
+                       const std::vector<std::string>& known, const std::string& known_from) {
+  std::map<std::string, size_t> found;  // name -> videos listing it
+  for (const AuditVideo& v : videos) {
+    if (!v.split.empty()) ++found[v.split];
+    std::set<std::string> of_video;
+    for (const KeptRow& k : v.rows) of_video.insert(k.split);
+    for (const SplitConflict& c : v.conflicts) of_video.insert({c.split_a, c.split_b});
+    for (const std::string& s : of_video) found[s] += v.split != s;
+  }
+  found.erase(std::string(kExcluded));
+  std::map<std::string, std::string> by_folded;
+  for (const auto& [name, count] : found) {
+    const auto [it, fresh] = by_folded.emplace(lowercase(name), name);
+    if (!fresh)
+      throw ConfigError(fmt::format("{}: split names '{}' and '{}' differ only in case; use one spelling",
+                                    path, it->second, name));
+  }
+  if (!known.empty()) {
+    for (const auto& [name, count] : found)
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        throw ConfigError(fmt::format("{}: split '{}' ({} video(s)) is not one of the splits {} ({})", path,
+                                      name, count, fmt::join(known, ","), known_from));
+    return;
+  }
+  for (const auto& [name, count] : found)
+    for (const auto& [other, other_count] : found)
+      if (other != name && other.starts_with(name))
+        throw ConfigError(fmt::format("{}: split '{}' ({} video(s)) looks like a truncated '{}' ({} video(s)); "
+                                      "name the splits with --splits",
+                                      path, name, count, other, other_count));
+}
+
 }  // namespace
 
 SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions& options) {
@@ -188,6 +310,13 @@ SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions&
     throw ConfigError(fmt::format("{}: not found, or not a clips.csv, a list .txt or a folder", path));
   }
   if (layout.videos.empty()) throw ConfigError(fmt::format("{}: lists no videos", path));
+  std::vector<std::string> known = options.splits;
+  std::string known_from = "from --splits";
+  if (known.empty() && layout.kind == "clips-csv") {
+    known = summary_splits(p);
+    known_from = fmt::format("from {}", (p.parent_path() / "summary.json").string());
+  }
+  check_split_names(path, layout.videos, known, known_from);
   return layout;
 }
 
@@ -223,36 +352,76 @@ AuditResult audit_split(const std::vector<VideoScan>& scans, const SplitLayout& 
   };
   std::vector<std::vector<bool>> leaked(scans.size());
   for (size_t v = 0; v < scans.size(); ++v) leaked[v].assign(result.split_of_clip[v].size(), false);
-  for (size_t i = 0; i < clips.size(); ++i) {
-    for (size_t j = i + 1; j < clips.size(); ++j) {
-      const ClipAt& a = clips[i];
-      const ClipAt& b = clips[j];
-      if (split_of(a) == split_of(b)) continue;
-      const VideoScan& va = scans[a.video];
-      const VideoScan& vb = scans[b.video];
-      Leak leak;
-      if (a.video != b.video && va.content_hash == vb.content_hash && va.frames == vb.frames) {
-        if (a.clip != b.clip) continue;  // identical streams pair clip for clip
-        leak.reason = "identical-stream";
-        leak.matched_keyframes = static_cast<int>(va.shots[static_cast<size_t>(a.clip)].signature.keyframe_hashes.size());
-      } else {
-        const ClipMatch m = match_clips(va.shots[static_cast<size_t>(a.clip)].signature,
-                                        vb.shots[static_cast<size_t>(b.clip)].signature, options);
-        if (!m.matched) continue;
-        leak.reason = "near-duplicate";
-        leak.matched_keyframes = m.matched_keyframes;
-        leak.hash_distance = m.hash_distance;
-        leak.histogram_distance = m.histogram_distance;
+  auto record = [&](Leak leak) {
+    leak.split_a = split_of({leak.a.video, leak.a.clip});
+    leak.split_b = split_of({leak.b.video, leak.b.clip});
+    if (leak.split_b == result.reference) leaked[leak.a.video][static_cast<size_t>(leak.a.clip)] = true;
+    if (leak.split_a == result.reference) leaked[leak.b.video][static_cast<size_t>(leak.b.clip)] = true;
+    result.leaks.push_back(std::move(leak));
+  };
+  const auto same_stream = [&](size_t a, size_t b) {
+    return a != b && scans[a].content_hash == scans[b].content_hash && scans[a].frames == scans[b].frames;
+  };
+
+  // Near-duplicates through the grouping's own search: every pair for small sets, its chunk index for large
+  // ones, so a dataset-sized audit costs what grouping costs, not a comparison of every pair of clips.
+  std::vector<const ClipSignature*> signatures;
+  for (const ClipAt& c : clips) signatures.push_back(&scans[c.video].shots[static_cast<size_t>(c.clip)].signature);
+  for (const NearDuplicate& d : find_near_duplicates(signatures, options)) {
+    const ClipAt& a = clips[d.a];
+    const ClipAt& b = clips[d.b];
+    // Identical streams pair clip for clip, below; their other clip pairs are no leak of their own.
+    if (split_of(a) == split_of(b) || same_stream(a.video, b.video)) continue;
+    record({.a = {a.video, a.clip}, .b = {b.video, b.clip}, .reason = "near-duplicate",
+            .matched_keyframes = d.match.matched_keyframes, .hash_distance = d.match.hash_distance,
+            .histogram_distance = d.match.histogram_distance});
+  }
+
+  // Identical streams: videos with one content hash and frame count, clip for clip.
+  std::map<std::pair<uint64_t, int64_t>, std::vector<size_t>> by_stream;
+  for (size_t v = 0; v < scans.size(); ++v)
+    if (scans[v].ok()) by_stream[{scans[v].content_hash, scans[v].frames}].push_back(v);
+  for (const auto& [stream, videos] : by_stream)
+    for (size_t i = 0; i < videos.size(); ++i)
+      for (size_t j = i + 1; j < videos.size(); ++j)
+        for (size_t c = 0; c < std::min(scans[videos[i]].shots.size(), scans[videos[j]].shots.size()); ++c) {
+          const ClipAt a{videos[i], static_cast<int>(c)}, b{videos[j], static_cast<int>(c)};
+          if (split_of(a).empty() || split_of(b).empty() || split_of(a) == split_of(b)) continue;
+          record({.a = {a.video, a.clip}, .b = {b.video, b.clip}, .reason = "identical-stream",
+                  .matched_keyframes = static_cast<int>(scans[a.video].shots[c].signature.keyframe_hashes.size())});
+        }
+
+  add_source_leaks(scans, options.sources, result, leaked);
+  // One video listed in two splits: each of its clips in the doubly listed frames is a leak with itself.
+  for (size_t v = 0; v < scans.size(); ++v) {
+    for (const SplitConflict& c : layout.videos[v].conflicts) {
+      auto add = [&](int clip) {
+        Leak leak;
+        leak.a = leak.b = {v, clip};
+        leak.split_a = c.split_a;
+        leak.split_b = c.split_b;
+        leak.reason = "same-video";
+        result.leaks.push_back(std::move(leak));
+      };
+      if (!scans[v].ok()) {
+        add(-1);
+        continue;
       }
-      leak.a = {a.video, a.clip};
-      leak.b = {b.video, b.clip};
-      leak.split_a = split_of(a);
-      leak.split_b = split_of(b);
-      if (leak.split_b == result.reference) leaked[a.video][static_cast<size_t>(a.clip)] = true;
-      if (leak.split_a == result.reference) leaked[b.video][static_cast<size_t>(b.clip)] = true;
-      result.leaks.push_back(std::move(leak));
+      for (const Shot& shot : scans[v].shots) {
+        if (shot.end_frame <= c.start_frame || shot.start_frame >= c.end_frame) continue;
+        add(shot.index);
+        // The clip counts as leaked in whichever of the two splits is not the reference.
+        const std::string& other = c.split_a == result.reference ? c.split_b : c.split_a;
+        if ((c.split_a == result.reference || c.split_b == result.reference) &&
+            result.split_of_clip[v][static_cast<size_t>(shot.index)] == other)
+          leaked[v][static_cast<size_t>(shot.index)] = true;
+      }
     }
   }
+  std::stable_sort(result.leaks.begin(), result.leaks.end(), [](const Leak& x, const Leak& y) {
+    return std::tie(x.a.video, x.a.clip, x.b.video, x.b.clip, x.split_a, x.split_b) <
+           std::tie(y.a.video, y.a.clip, y.b.video, y.b.clip, y.split_a, y.split_b);
+  });
   for (const auto& [split, frames] : frames_of_split) {
     if (split == result.reference) continue;
     SplitLeakage s;
@@ -279,12 +448,20 @@ std::string leaks_csv(const std::vector<VideoScan>& scans, const AuditResult& re
   append_csv_row(out, {"split_a", "video_a", "clip_a", "start_frame_a", "end_frame_a", "split_b", "video_b", "clip_b",
                        "start_frame_b", "end_frame_b", "reason", "matched_keyframes", "hash_distance",
                        "histogram_distance"});
+  // Clip -1 is the whole video; a video that could not be read has no frames to name.
+  const auto frames = [&](ClipRef r) -> std::pair<std::string, std::string> {
+    if (r.clip < 0) {
+      if (!scans[r.video].ok()) return {};
+      return {"0", std::to_string(scans[r.video].frames)};
+    }
+    const Shot& s = scans[r.video].shots[static_cast<size_t>(r.clip)];
+    return {std::to_string(s.start_frame), std::to_string(s.end_frame)};
+  };
   for (const Leak& l : result.leaks) {
-    const Shot& a = scans[l.a.video].shots[static_cast<size_t>(l.a.clip)];
-    const Shot& b = scans[l.b.video].shots[static_cast<size_t>(l.b.clip)];
-    append_csv_row(out, {l.split_a, scans[l.a.video].video, std::to_string(l.a.clip), std::to_string(a.start_frame),
-                         std::to_string(a.end_frame), l.split_b, scans[l.b.video].video, std::to_string(l.b.clip),
-                         std::to_string(b.start_frame), std::to_string(b.end_frame), l.reason,
+    const auto [a_start, a_end] = frames(l.a);
+    const auto [b_start, b_end] = frames(l.b);
+    append_csv_row(out, {l.split_a, scans[l.a.video].video, std::to_string(l.a.clip), a_start, a_end, l.split_b,
+                         scans[l.b.video].video, std::to_string(l.b.clip), b_start, b_end, l.reason,
                          std::to_string(l.matched_keyframes), std::to_string(l.hash_distance),
                          fmt::format("{:.4f}", l.histogram_distance)});
   }

@@ -3,6 +3,7 @@
 #include "vidsplit/io.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,18 +11,52 @@
 
 namespace vidsplit::cli {
 
+namespace {
+
+// A merge of shards 0/2 alone would look like a whole dataset with half its videos: refuse an incomplete,
+// duplicated or mixed set, naming what is wrong.
+void check_shard_set(const std::vector<std::string>& paths, const std::vector<ScanShard>& shards) {
+  const size_t count = shards.front().count;
+  for (size_t i = 1; i < shards.size(); ++i)
+    if (shards[i].count != count)
+      throw ConfigError(fmt::format("{} is shard {}/{} but {} is shard {}/{}: not one set of shards", paths[0],
+                                    shards[0].index, count, paths[i], shards[i].index, shards[i].count));
+  std::vector<std::string> given(count);
+  for (size_t i = 0; i < shards.size(); ++i) {
+    std::string& first = given[shards[i].index];
+    if (!first.empty())
+      throw ConfigError(fmt::format("shard {}/{} is given twice ({} and {}); pass --allow-partial to merge anyway",
+                                    shards[i].index, count, first, paths[i]));
+    first = paths[i];
+  }
+  std::vector<size_t> missing;
+  for (size_t k = 0; k < count; ++k)
+    if (given[k].empty()) missing.push_back(k);
+  if (!missing.empty())
+    throw ConfigError(fmt::format("incomplete set of {} shards: missing shard(s) {} (each as scan --shard I/{}); "
+                                  "pass --allow-partial to merge anyway",
+                                  count, fmt::join(missing, ", "), count));
+}
+
+}  // namespace
+
 int cmd_merge(const Args& args) {
   CommonCli common;
   std::string out;
   bool wait = false;
   std::vector<std::string> scan_paths;
+  bool allow_partial = false;
   po::options_description visible(kLineLength, kDescriptionLength);
   visible.add(common_options(common));
-  visible.add(output_options(out, wait));
+  po::options_description output = output_options(out, wait);
+  output.add_options()("allow-partial", po::bool_switch(&allow_partial),
+                       "merge a set of shards with some missing or given twice (refused otherwise)");
+  visible.add(output);
   const Parsed p = parse(args, visible, scan_paths);
   if (p.help) {
     print_help("Usage: vidsplit merge SCAN.jsonl... -o OUT\n\nCombines shard scans into OUT/scan.jsonl. All "
-               "scans must have been made with the same scan parameters.",
+               "scans must have been made with the same scan parameters, and\nmake a whole set: each shard I/N "
+               "of one N exactly once (a scan made without --shard counts as 0/1).",
                visible, "  vidsplit merge shards/*/scan.jsonl -o all && vidsplit split all/scan.jsonl -o final\n");
     return kExitOk;
   }
@@ -31,12 +66,15 @@ int cmd_merge(const Args& args) {
   json parameters;
   ScanOrigin origin;
   bool without_origin = false;
+  std::vector<ScanShard> shards;
   for (size_t i = 0; i < scan_paths.size(); ++i) {
     json these;
     ScanOrigin from;
     std::vector<VideoScan> part;
     try {
-      part = read_scan_jsonl(scan_paths[i], these, &from);
+      std::optional<ScanShard> shard;
+      part = read_scan_jsonl(scan_paths[i], these, &from, &shard);
+      shards.push_back(shard.value_or(ScanShard{}));
     } catch (const Error& e) {
       throw ConfigError(e.what());
     }
@@ -57,6 +95,7 @@ int cmd_merge(const Args& args) {
     }
     std::move(part.begin(), part.end(), std::back_inserter(merged));
   }
+  if (!allow_partial) check_shard_set(scan_paths, shards);
   sort_and_check(merged);
   const OutputLock lock = lock_output(out, "merge", args, wait);
   OutputSet set(out);

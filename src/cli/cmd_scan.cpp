@@ -37,8 +37,10 @@ int cmd_scan(const Args& args) {
   check_input_paths(inputs);  // a mistyped INPUT creates nothing
   const OutputLock lock = lock_output(out, "scan", args, wait);
   auto found = find_inputs(inputs, scan, common);
+  std::optional<ScanShard> this_shard;
   if (!shard.empty()) {
     const auto [index, count] = parse_shard(shard);
+    this_shard = ScanShard{index, count};
     std::erase_if(found, [&](const InputVideo& v) { return hash_string(v.video) % count != index; });
   }
   check_output_room(out, estimated_output_bytes(found.size()));
@@ -48,13 +50,16 @@ int cmd_scan(const Args& args) {
   // the failures are kept, for errors.csv. Both go into a new generation of OUT, switched in once complete (an
   // interrupted scan leaves the previous outputs, if any, as they were; the cache keeps what was done).
   OutputSet set(out);
-  ScanJsonlWriter jsonl(set.path("scan.jsonl"), scan_parameters(options), scan_origin(inputs));
+  ScanJsonlWriter jsonl(set.path("scan.jsonl"), scan_parameters(options), scan_origin(inputs), this_shard);
   std::vector<VideoScan> failures;
   size_t scanned = 0;
   scan_with_progress(found, options, common, [&](VideoScan&& s) {
     jsonl.add(s);
     ++scanned;
-    if (!s.ok()) failures.push_back(std::move(s));
+    if (!s.ok() || !s.truncated.empty()) {
+      s.shots.clear();  // errors.csv needs the names and reasons only
+      failures.push_back(std::move(s));
+    }
   });
   write_file_atomic(set.path("errors.csv"), errors_csv(failures));
   jsonl.commit();
@@ -62,7 +67,7 @@ int cmd_scan(const Args& args) {
   const size_t failed = report_failures(failures, common);
   fmt::print("vidsplit: scanned {} videos ({} failed), wrote {}\n", scanned, failed, path_in(out, "scan.jsonl"));
   if (scanned > 0 && failed == scanned) return kExitNothingUsable;
-  return failed > 0 ? kExitSomeFailed : kExitOk;
+  return failed > 0 || count_truncated(failures) > 0 ? kExitSomeFailed : kExitOk;
 }
 
 }  // namespace vidsplit::cli

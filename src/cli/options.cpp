@@ -145,7 +145,11 @@ po::options_description split_options(SplitCli& s) {
        "split by a hash of content and --seed: new videos never move old ones")
       ("keep", po::value(&s.keep), "OLD/clips.csv: keep its videos' splits, place only new videos")
       ("segments", po::value(&s.segments),
-       "split annotated segments (CSV, ActivityNet JSON) -> OUT/segments.csv");
+       "split annotated segments (CSV, ActivityNet JSON) -> OUT/segments.csv")
+      ("source-pattern", po::value(&s.source_pattern),
+       "videos whose ids share a source key join one group: a regex (first capture group = key) or ucf101, "
+       "hmdb51, kinetics")
+      ("sources", po::value(&s.sources), "CSV video,source: videos of one source join one group");
   return d;
 }
 
@@ -320,6 +324,7 @@ SplitOptions to_split_options(const SplitCli& s) {
   }
   o.stable = s.stable;
   if (!s.keep.empty()) o.keep = read_kept_split(s.keep);
+  o.grouping.sources = to_source_options(s.source_pattern, s.sources);
   if (!s.segments.empty()) {
     o.segments = read_segments(s.segments);
     if (o.segments.empty()) throw ConfigError(fmt::format("{}: holds no segments", s.segments));
@@ -340,7 +345,26 @@ json split_parameters(const SplitOptions& o) {
           {"folds", o.folds},
           {"stable", o.stable},
           {"keep", o.keep ? json(o.keep->source) : json(nullptr)},
-          {"segments", o.segments.size()}};
+          {"segments", o.segments.size()},
+          {"source_pattern", o.grouping.sources.pattern.empty() ? json(nullptr) : json(o.grouping.sources.pattern)},
+          {"sources", o.grouping.sources.table_path.empty() ? json(nullptr) : json(o.grouping.sources.table_path)}};
+}
+
+SourceOptions to_source_options(const std::string& pattern, const std::string& table) {
+  SourceOptions o;
+  if (!pattern.empty()) {
+    o.pattern = source_pattern(pattern);
+    try {
+      check_source_pattern(o.pattern);
+    } catch (const ConfigError& e) {
+      throw ConfigError(fmt::format("--source-pattern: {}", e.what()));
+    }
+  }
+  if (!table.empty()) {
+    o.table = read_sources_csv(table);
+    o.table_path = table;
+  }
+  return o;
 }
 
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s, const CommonCli& c) {
@@ -348,8 +372,8 @@ std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const
   if (!s.labels.empty()) options.labels = read_labels_csv(s.labels);
   std::vector<std::string> warnings;
   auto inputs = discover_inputs(paths, options, &warnings);
-  if (!c.quiet)
-    for (const std::string& w : warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
+  // Even with --quiet: a skipped folder or link changes what the run holds.
+  for (const std::string& w : warnings) fmt::print(stderr, "vidsplit: warning: {}\n", w);
   if (inputs.empty())
     throw Error(fmt::format("no video files found in {}", fmt::join(paths, ", ")));
   return inputs;
@@ -409,11 +433,18 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c) {
   size_t failed = 0;
   for (const VideoScan& s : scans) {
+    if (s.ok() && !s.truncated.empty() && !c.quiet)
+      fmt::print(stderr, "vidsplit: warning: {} looks truncated ({}); used as far as it goes\n", s.path, s.truncated);
     if (s.ok()) continue;
     ++failed;
     if (!c.quiet) fmt::print(stderr, "vidsplit: skipped {}: {}\n", s.path, s.error);
   }
   return failed;
+}
+
+size_t count_truncated(const std::vector<VideoScan>& scans) {
+  return static_cast<size_t>(
+      std::count_if(scans.begin(), scans.end(), [](const VideoScan& s) { return s.ok() && !s.truncated.empty(); }));
 }
 
 std::string path_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
@@ -466,6 +497,11 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
   print_split_summary(scans, outcome, options, out);
   if (failed > 0) {
     fmt::print(stderr, "vidsplit: {} of {} videos failed; see {}\n", failed, scans.size(), path_in(out, "errors.csv"));
+    return kExitSomeFailed;
+  }
+  if (const size_t cut = count_truncated(scans); cut > 0) {
+    fmt::print(stderr, "vidsplit: {} of {} videos look truncated; see {}\n", cut, scans.size(),
+               path_in(out, "errors.csv"));
     return kExitSomeFailed;
   }
   return kExitOk;

@@ -64,6 +64,8 @@ struct SplitCli {
   bool stable = false;
   std::string keep;
   std::string segments;
+  std::string source_pattern;
+  std::string sources;
 };
 
 // `scans`: the command decodes many videos, so it takes --progress-every too.
@@ -105,6 +107,8 @@ ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c);
 json scan_parameters(const ScanOptions& o);
 SplitOptions to_split_options(const SplitCli& s);
 json split_parameters(const SplitOptions& o);
+// --source-pattern (a preset name or a regex) and --sources FILE.csv; either may be empty.
+SourceOptions to_source_options(const std::string& pattern, const std::string& table);
 
 // The videos under `paths`; prints a warning for each skipped output folder (unless quiet).
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s, const CommonCli& c);
@@ -115,6 +119,8 @@ std::vector<VideoScan> scan_with_progress(const std::vector<InputVideo>& inputs,
                                           const CommonCli& c);
 // Prints one line per failed video (unless quiet); returns how many failed.
 size_t report_failures(const std::vector<VideoScan>& scans, const CommonCli& c);
+// Videos used whole but found cut short (VideoScan::truncated): listed in errors.csv, exit code 3.
+size_t count_truncated(const std::vector<VideoScan>& scans);
 std::string path_in(const std::string& dir, const char* name);
 // group + split + write into `set` (not committed), shared by `run` and `split`; returns the exit code.
 // `out` names OUT in messages.

@@ -163,6 +163,8 @@ struct VideoDecoder::Impl {
   bool finished = false;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   int64_t corrupt = 0;
+  bool sought = false;     // a seek happened: the read was not one pass from start to end
+  std::string truncation;  // set at the end of the first pass, when the file was cut short
   int64_t next_index = 0;
   int64_t last_pts = AV_NOPTS_VALUE;
   int64_t last_duration = 0;
@@ -440,6 +442,36 @@ struct VideoDecoder::Impl {
     count_skipped_before(INT64_MAX);
     finished = true;
     if (last_pts != AV_NOPTS_VALUE) times.set_end(last_pts + fallback_step());
+    if (!sought) truncation = truncation_reason();
+  }
+
+  // A file cut short (a copy or download that stopped) demuxes without an error: the demuxer just meets the
+  // end of the file early. Two signals of the container's own that it was meant to hold more, both taken only
+  // after a read from start to end:
+  //  - its index (MP4/MOV sample tables, an AVI idx1) places a video packet beyond the end of the file;
+  //  - a container that keeps no frame count (Matroska/WebM) declares a duration in its header, and the
+  //    video stops well before it: by more than 0.5 s and 5% (audio may outlast video a little, and the
+  //    declared duration covers every stream). Durations FFmpeg estimated (from bit rate, or from the
+  //    timestamps at the end of the file) say nothing about the original and are not used.
+  std::string truncation_reason() const {
+    AVStream& stream = *format->streams[stream_index];
+    const int64_t size = avio_size(format->pb);
+    if (const int entries = avformat_index_get_entries_count(&stream); entries > 0 && size > 0) {
+      // The entries are in file order for these containers; the last one ends furthest.
+      const AVIndexEntry* last = avformat_index_get_entry(&stream, entries - 1);
+      if (last && last->pos + last->size > size)
+        return fmt::format("the file ends at byte {}, but its index places frames up to byte {}", size,
+                           last->pos + last->size);
+    }
+    if (stream.nb_frames > 0 || format->duration <= 0 ||
+        format->duration_estimation_method != AVFMT_DURATION_FROM_STREAM || times.end_pts() == AV_NOPTS_VALUE)
+      return {};
+    const double start = format->start_time == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(format->start_time) / AV_TIME_BASE;
+    const double declared = static_cast<double>(format->duration) / AV_TIME_BASE;
+    const double video_end = static_cast<double>(times.end_pts()) * av_q2d(stream.time_base) - start;
+    if (declared - video_end > std::max(0.5, 0.05 * declared))
+      return fmt::format("the video stops at {:.2f} s of the {:.2f} s its header declares", video_end, declared);
+    return {};
   }
 
   bool next(AnalysisFrame& out) {
@@ -530,6 +562,7 @@ void VideoDecoder::seek(int64_t pts, bool every_frame) {
   Impl& d = *impl_;
   if (int r = av_seek_frame(d.format.get(), d.stream_index, pts, AVSEEK_FLAG_BACKWARD); r < 0) d.fail("cannot seek", r);
   avcodec_flush_buffers(d.codec.get());
+  d.sought = true;
   d.stop_skipping();
   if (!every_frame && d.options.reference_frames_only) d.codec->skip_frame = AVDISCARD_NONREF;
   av_packet_unref(d.held.get());
@@ -543,6 +576,7 @@ bool VideoDecoder::next(AnalysisFrame& out) { return impl_->next(out); }
 const FrameTimes& VideoDecoder::frame_times() const { return impl_->times; }
 uint64_t VideoDecoder::content_hash() const { return impl_->hasher.digest(); }
 int64_t VideoDecoder::corrupt_packets() const { return impl_->corrupt; }
+const std::string& VideoDecoder::truncation() const { return impl_->truncation; }
 
 uint64_t VideoDecoder::stream_content_hash(const std::string& path, const std::atomic<bool>* stop) {
   // The same open (stream choice, discarded streams) and the same packets as next() hashes, minus the codec.

@@ -61,10 +61,23 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
   std::vector<size_t> first_node(scans.size() + 1, 0);
   for (size_t v = 0; v < scans.size(); ++v) first_node[v + 1] = first_node[v] + scans[v].shots.size();
   UnionFind sets(first_node.back());
+  // The same joins without the unit's joins inside a video: what footage is shared, for the leakage headline.
+  UnionFind footage(first_node.back());
   Grouping result;
   auto node = [&](ClipRef r) { return first_node[r.video] + static_cast<size_t>(r.clip); };
-  auto join = [&](const GroupEvidence& e) {
-    if (sets.unite(node(e.a), node(e.b))) result.evidence.push_back(e);
+  auto join = [&](GroupEvidence e) {
+    footage.unite(node(e.a), node(e.b));
+    if (!sets.unite(node(e.a), node(e.b))) return;
+    const Shot& a = scans[e.a.video].shots[static_cast<size_t>(e.a.clip)];
+    const Shot& b = scans[e.b.video].shots[static_cast<size_t>(e.b.clip)];
+    // Links that do not locate the matched stretch (all but temporal matches) show the whole clips.
+    if (e.a_end_sec <= e.a_start_sec && e.b_end_sec <= e.b_start_sec) {
+      e.a_start_sec = a.start_sec;
+      e.a_end_sec = a.end_sec;
+      e.b_start_sec = b.start_sec;
+      e.b_end_sec = b.end_sec;
+    }
+    result.evidence.push_back(std::move(e));
   };
 
   // Every clip of a video is one unit in video mode; in clip mode a transition belongs with its neighbour.
@@ -88,7 +101,8 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
     const auto [it, fresh] = first_with_stream.emplace(std::pair{scans[v].content_hash, scans[v].frames}, v);
     if (fresh || scans[it->second].shots.size() != scans[v].shots.size()) continue;
     for (size_t c = 0; c < scans[v].shots.size(); ++c)
-      join({{it->second, static_cast<int>(c)}, {v, static_cast<int>(c)}, "identical-stream", 0, 0, 0.0});
+      join({.a = {it->second, static_cast<int>(c)}, .b = {v, static_cast<int>(c)}, .reason = "identical-stream",
+            .kind = "copy", .score = 1.0});
   }
 
   // Near-duplicate clips, recurring scenes included. All matches are found first (in parallel), then joined
@@ -102,8 +116,31 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
         signatures.push_back(&s.signature);
       }
   for (const NearDuplicate& d : find_near_duplicates(signatures, options))
-    join({clips[d.a], clips[d.b], "near-duplicate", d.match.matched_keyframes, d.match.hash_distance,
-          d.match.histogram_distance});
+    join({.a = clips[d.a], .b = clips[d.b], .reason = "near-duplicate", .kind = "copy",
+          .score = static_cast<double>(d.match.matched_keyframes), .matched_keyframes = d.match.matched_keyframes,
+          .hash_distance = d.match.hash_distance, .histogram_distance = d.match.histogram_distance});
+
+  // Known source ids, after the pixel links so that those (which say where the footage matched) explain a
+  // group first. Every clip of a video joins the first clip of the first video with its key.
+  if (!options.sources.empty()) {
+    std::vector<std::string> ids;
+    for (const VideoScan& s : scans) ids.push_back(s.video);
+    std::vector<std::string> keys = source_keys(ids, options.sources);
+    // A key of one video links nothing (its clips stay free to split in clip unit).
+    std::map<std::string, size_t> videos_with_key;
+    for (size_t v = 0; v < scans.size(); ++v)
+      if (!scans[v].ok() || scans[v].shots.empty()) keys[v].clear();
+      else if (!keys[v].empty()) ++videos_with_key[keys[v]];
+    std::map<std::string, size_t> first_with_key;
+    for (size_t v = 0; v < scans.size(); ++v) {
+      if (keys[v].empty() || videos_with_key[keys[v]] < 2) continue;
+      const size_t first = first_with_key.emplace(keys[v], v).first->second;
+      for (size_t c = 0; c < scans[v].shots.size(); ++c)
+        if (first != v || c > 0)
+          join({.a = {first, 0}, .b = {v, static_cast<int>(c)}, .reason = "same-source-name", .kind = "name",
+                .score = 1.0});
+    }
+  }
 
   // Number groups in video, then clip order.
   std::map<size_t, int64_t> id_of_root;
@@ -117,6 +154,17 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
     }
   }
   result.group_count = static_cast<int64_t>(id_of_root.size());
+  std::vector<int64_t> id_of_footage(first_node.back(), -1);
+  int64_t footage_count = 0;
+  result.footage_of.resize(scans.size());
+  for (size_t v = 0; v < scans.size(); ++v) {
+    if (!scans[v].ok()) continue;
+    for (size_t c = 0; c < scans[v].shots.size(); ++c) {
+      int64_t& id = id_of_footage[footage.find(first_node[v] + c)];
+      if (id < 0) id = footage_count++;
+      result.footage_of[v].push_back(id);
+    }
+  }
   return result;
 }
 

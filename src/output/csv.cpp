@@ -2,6 +2,7 @@
 
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/text.hpp"
 
 #include <fmt/format.h>
 
@@ -51,7 +52,9 @@ void remove_neutralising(std::string& field) {
 
 }  // namespace
 
-std::string csv_field(std::string_view text, CsvCells cells) {
+std::string csv_field(std::string_view bytes, CsvCells cells) {
+  const std::string escaped = bytes_to_text(bytes);
+  const std::string_view text = escaped;
   std::string neutralised;
   // Exact cells are the value itself; only a value that already starts with quotes before = + - @ TAB or CR
   // gets one more, because vidsplit's readers remove one there (to read SpreadsheetSafe files back).
@@ -94,7 +97,7 @@ std::vector<CsvRow> parse_csv(std::string_view text) {
   size_t i = 0;
   auto end_field = [&] {
     remove_neutralising(field);
-    row.push_back(std::move(field));
+    row.push_back(text_to_bytes(field));
     field.clear();
     quoted_field = false;
   };

@@ -3,6 +3,8 @@
 #include "vidsplit/csv.hpp"
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
+#include "vidsplit/leakage.hpp"
+#include "vidsplit/text.hpp"
 #include "vidsplit/version.hpp"
 
 #include <fmt/format.h>
@@ -43,22 +45,27 @@ std::string segments_csv(const std::vector<SegmentRow>& rows) {
 
 std::string errors_csv(const std::vector<VideoScan>& scans) {
   std::string out;
-  append_csv_row(out, {"video", "error"});
-  for (const VideoScan& s : scans)
-    if (!s.ok()) append_csv_row(out, {s.video, s.error});
+  append_csv_row(out, {"video", "error", "kind"});
+  for (const VideoScan& s : scans) {
+    if (!s.ok()) append_csv_row(out, {s.video, s.error, "error"});
+    else if (!s.truncated.empty()) append_csv_row(out, {s.video, s.truncated, "truncated"});
+  }
   return out;
 }
 
 std::string group_evidence_csv(const std::vector<VideoScan>& scans, const Grouping& grouping) {
   std::string out;
   append_csv_row(out, {"group", "video_a", "clip_a", "video_b", "clip_b", "reason", "matched_keyframes",
-                       "hash_distance", "histogram_distance"});
+                       "hash_distance", "histogram_distance", "kind", "a_start_sec", "a_end_sec", "b_start_sec",
+                       "b_end_sec", "score"});
+  const auto fixed3 = [](double v) { return fmt::format("{:.3f}", v); };
   for (const GroupEvidence& e : grouping.evidence) {
     const auto group = grouping.group_of[e.a.video][static_cast<size_t>(e.a.clip)];
     append_csv_row(out, {std::to_string(group), scans[e.a.video].video, std::to_string(e.a.clip),
                          scans[e.b.video].video, std::to_string(e.b.clip), e.reason,
                          std::to_string(e.matched_keyframes), std::to_string(e.hash_distance),
-                         fmt::format("{:.4f}", e.histogram_distance)});
+                         fmt::format("{:.4f}", e.histogram_distance), e.kind, fixed3(e.a_start_sec),
+                         fixed3(e.a_end_sec), fixed3(e.b_start_sec), fixed3(e.b_end_sec), fixed3(e.score)});
   }
   return out;
 }
@@ -139,6 +146,42 @@ std::string fold_clips_csv(const std::vector<ManifestRow>& rows, const SplitOpti
   return out;
 }
 
+// The leakage headline: per held-out split, the share of its frames whose footage is also in the reference
+// split, for this split and for a random video-level split (README Outputs).
+json leakage_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome, const SplitOptions& options) {
+  const LeakageHeadline h = leakage_headline(scans, outcome, options);
+  json out = {{"reference", h.reference}};
+  json detail = json::object();
+  for (size_t s = 0; s < h.split.size(); ++s) {
+    const SharedFrames& made = h.split[s];
+    const SharedFrames& random = h.random[s];
+    out[fmt::format("{}_frames_shared_with_{}", made.split, h.reference)] = rounded(made.share());
+    out[fmt::format("random_split_{}_frames_shared_with_{}", made.split, h.reference)] = rounded(random.share());
+    detail[made.split] = {{"frames", made.frames},
+                          {"shared_frames", made.shared},
+                          {"random_split_frames", random.frames},
+                          {"random_split_shared_frames", random.shared}};
+  }
+  out["splits"] = detail;
+  return out;
+}
+
+// Every string and key of summary.json as text (vidsplit/text.hpp): labels and paths may be any bytes.
+json as_text(const json& j) {
+  if (j.is_string()) return bytes_to_text(j.get<std::string>());
+  if (j.is_array()) {
+    json out = json::array();
+    for (const json& v : j) out.push_back(as_text(v));
+    return out;
+  }
+  if (j.is_object()) {
+    json out = json::object();
+    for (const auto& [key, value] : j.items()) out[bytes_to_text(key)] = as_text(value);
+    return out;
+  }
+  return j;
+}
+
 }  // namespace
 
 std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome& outcome,
@@ -178,8 +221,9 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
   }
 
   json failures = json::array();
-  size_t ok = 0;
+  size_t ok = 0, truncated = 0;
   for (const VideoScan& s : scans) {
+    truncated += s.ok() && !s.truncated.empty();
     if (s.ok()) {
       ++ok;
     } else {
@@ -189,16 +233,17 @@ std::string summary_json(const std::vector<VideoScan>& scans, const SplitOutcome
   json summary = {{"tool", "vidsplit"},
                   {"version", kVersion},
                   {"parameters", parameters},
-                  {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}}},
+                  {"videos", {{"total", scans.size()}, {"ok", ok}, {"failed", scans.size() - ok}, {"truncated", truncated}}},
                   {"groups", outcome.grouping.group_count},
                   {"balance_by", std::string(to_string(options.balance_by))},
                   {"deviation", deviation_json(outcome, options)},
+                  {"leakage", leakage_json(scans, outcome, options)},
                   {"splits", splits},
                   {"classes", classes},
                   {"warnings", outcome.solution.warnings},
                   {"segments", segments_json(outcome, options)},
                   {"failures", failures}};
-  return summary.dump(2) + "\n";
+  return as_text(summary).dump(2) + "\n";
 }
 
 void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,

@@ -1,11 +1,13 @@
 #include "vidsplit/error.hpp"
 #include "vidsplit/io.hpp"
 #include "vidsplit/outputs.hpp"
+#include "vidsplit/text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -22,11 +24,19 @@ constexpr int kFormatVersion = 1;
 std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
 
 uint64_t parse_hex64(const std::string& s) {
-  if (s.size() != 16) throw Error(fmt::format("bad 64-bit hex value '{}'", s));
-  size_t used = 0;
-  const uint64_t v = std::stoull(s, &used, 16);
-  if (used != s.size()) throw Error(fmt::format("bad 64-bit hex value '{}'", s));
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (s.size() != 16 || ec != std::errc() || end != s.data() + s.size())
+    throw Error(fmt::format("bad 64-bit hex value '{}'", s));
   return v;
+}
+
+// nlohmann's texts start with "[json.exception.type_error.302] "; the reader's messages name file and line
+// instead, and keep only the reason.
+std::string json_reason(const json::exception& e) {
+  const std::string_view what = e.what();
+  const size_t close = what.find("] ");
+  return std::string(close == std::string_view::npos ? what : what.substr(close + 2));
 }
 
 json hex_list(const std::vector<uint64_t>& values) {
@@ -38,7 +48,11 @@ json hex_list(const std::vector<uint64_t>& values) {
 // Reads a list of hex hashes that must have `size` entries.
 std::vector<uint64_t> read_hex_list(const json& list, size_t size, const char* name) {
   std::vector<uint64_t> values;
-  for (const json& h : list) values.push_back(parse_hex64(h.get<std::string>()));
+  if (!list.is_array()) throw Error(fmt::format("field '{}' must be a list, not {}", name, list.type_name()));
+  for (const json& h : list) {
+    if (!h.is_string()) throw Error(fmt::format("field '{}' must hold hex strings, not {}", name, h.type_name()));
+    values.push_back(parse_hex64(h.get<std::string>()));
+  }
   if (values.size() != size) throw Error(fmt::format("{} has {} entries, keyframes has {}", name, values.size(), size));
   return values;
 }
@@ -55,6 +69,24 @@ T integer(const json& j, const char* name) {
   throw Error(fmt::format("{} must be an integer in [{}, {}], not {}", name, lo, hi, j.dump()));
 }
 
+// Members and their values, or Error naming the field (nlohmann's own texts name neither field nor file).
+const json& member(const json& j, const char* name) {
+  if (!j.is_object()) throw Error(fmt::format("expected an object holding '{}', not {}", name, j.type_name()));
+  const auto it = j.find(name);
+  if (it == j.end()) throw Error(fmt::format("field '{}' is missing", name));
+  return *it;
+}
+std::string string_field(const json& j, const char* name) {
+  const json& v = member(j, name);
+  if (!v.is_string()) throw Error(fmt::format("field '{}' must be a string, not {}", name, v.type_name()));
+  return v.get<std::string>();
+}
+double number_field(const json& j, const char* name) {
+  const json& v = member(j, name);
+  if (!v.is_number()) throw Error(fmt::format("field '{}' must be a number, not {}", name, v.type_name()));
+  return v.get<double>();
+}
+
 json rational(Rational r) { return json::array({r.num, r.den}); }
 Rational to_rational(const json& j, const char* name) { return {integer<int>(j.at(0), name), integer<int>(j.at(1), name)}; }
 
@@ -69,16 +101,17 @@ void check_pts_range(int64_t first_pts, const std::vector<std::pair<int64_t, int
 
 json video_json(const VideoScan& s) {
   json j;
-  j["video"] = s.video;
-  j["path"] = s.path;
-  j["label"] = s.label;
+  j["video"] = bytes_to_text(s.video);
+  j["path"] = bytes_to_text(s.path);
+  j["label"] = bytes_to_text(s.label);
   if (!s.ok()) {
-    j["error"] = s.error;
+    j["error"] = bytes_to_text(s.error);
     return j;
   }
   j["content_hash"] = hex64(s.content_hash);
   j["frames"] = s.frames;
   j["corrupt_packets"] = s.corrupt_packets;
+  if (!s.truncated.empty()) j["truncated"] = bytes_to_text(s.truncated);
   const VideoInfo& i = s.info;
   j["info"] = {{"codec", i.codec},
                {"coded_width", i.coded_width},
@@ -117,32 +150,33 @@ json video_json(const VideoScan& s) {
 
 VideoScan video_from_json(const json& j) {
   VideoScan s;
-  s.video = j.at("video").get<std::string>();
-  s.path = j.at("path").get<std::string>();
-  s.label = j.at("label").get<std::string>();
+  s.video = text_to_bytes(string_field(j, "video"));
+  s.path = text_to_bytes(string_field(j, "path"));
+  s.label = text_to_bytes(string_field(j, "label"));
   if (j.contains("error")) {
-    s.error = j.at("error").get<std::string>();
+    s.error = text_to_bytes(string_field(j, "error"));
     return s;
   }
-  s.content_hash = parse_hex64(j.at("content_hash").get<std::string>());
-  s.frames = integer<int64_t>(j.at("frames"), "frames");
-  s.corrupt_packets = j.contains("corrupt_packets") ? integer<int64_t>(j.at("corrupt_packets"), "corrupt_packets") : 0;
-  const json& i = j.at("info");
-  s.info.codec = i.at("codec").get<std::string>();
-  s.info.coded_width = integer<int>(i.at("coded_width"), "coded_width");
-  s.info.coded_height = integer<int>(i.at("coded_height"), "coded_height");
-  s.info.display_width = integer<int>(i.at("display_width"), "display_width");
-  s.info.display_height = integer<int>(i.at("display_height"), "display_height");
-  s.info.rotation = integer<int>(i.at("rotation"), "rotation");
-  s.info.pixel_format = i.at("pixel_format").get<std::string>();
-  s.info.avg_frame_rate = to_rational(i.at("avg_frame_rate"), "avg_frame_rate");
-  s.info.num_frames_from_header = integer<int64_t>(i.at("num_frames_from_header"), "num_frames_from_header");
-  s.info.duration_from_header = i.at("duration_from_header").get<double>();
-  const json& t = j.at("times");
+  s.content_hash = parse_hex64(string_field(j, "content_hash"));
+  s.frames = integer<int64_t>(member(j, "frames"), "frames");
+  s.corrupt_packets = j.contains("corrupt_packets") ? integer<int64_t>(member(j, "corrupt_packets"), "corrupt_packets") : 0;
+  if (j.contains("truncated")) s.truncated = text_to_bytes(string_field(j, "truncated"));
+  const json& i = member(j, "info");
+  s.info.codec = string_field(i, "codec");
+  s.info.coded_width = integer<int>(member(i, "coded_width"), "coded_width");
+  s.info.coded_height = integer<int>(member(i, "coded_height"), "coded_height");
+  s.info.display_width = integer<int>(member(i, "display_width"), "display_width");
+  s.info.display_height = integer<int>(member(i, "display_height"), "display_height");
+  s.info.rotation = integer<int>(member(i, "rotation"), "rotation");
+  s.info.pixel_format = string_field(i, "pixel_format");
+  s.info.avg_frame_rate = to_rational(member(i, "avg_frame_rate"), "avg_frame_rate");
+  s.info.num_frames_from_header = integer<int64_t>(member(i, "num_frames_from_header"), "num_frames_from_header");
+  s.info.duration_from_header = number_field(i, "duration_from_header");
+  const json& t = member(j, "times");
   std::vector<std::pair<int64_t, int64_t>> runs;
   int64_t counted = 1;
   if (s.frames <= 0) throw Error(fmt::format("times.runs cover {} frames, but frames is {}", counted, s.frames));
-  for (const json& r : t.at("runs")) {
+  for (const json& r : member(t, "runs")) {
     runs.emplace_back(integer<int64_t>(r.at(0), "times.runs"), integer<int64_t>(r.at(1), "times.runs"));
     if (runs.back().second <= 0) throw Error("times.runs: run counts must be positive");
     // Compared before adding, so that the sum cannot overflow.
@@ -152,37 +186,37 @@ VideoScan video_from_json(const json& j) {
   }
   if (counted != s.frames)
     throw Error(fmt::format("times.runs cover {} frames, but frames is {}", counted, s.frames));
-  s.info.time_base = to_rational(t.at("time_base"), "time_base");
+  s.info.time_base = to_rational(member(t, "time_base"), "time_base");
   if (s.info.time_base.num <= 0 || s.info.time_base.den <= 0) throw Error("times.time_base must be positive");
-  const auto first_pts = integer<int64_t>(t.at("first_pts"), "first_pts");
+  const auto first_pts = integer<int64_t>(member(t, "first_pts"), "first_pts");
   check_pts_range(first_pts, runs);
   s.times = FrameTimes::from_runs(s.info.time_base, first_pts, s.frames, std::move(runs),
-                                  integer<int64_t>(t.at("end_pts"), "end_pts"));
+                                  integer<int64_t>(member(t, "end_pts"), "end_pts"));
   int64_t expected_start = 0;
-  for (const json& js : j.at("shots")) {
+  for (const json& js : member(j, "shots")) {
     Shot shot;
     shot.index = static_cast<int>(s.shots.size());
-    const std::string kind = js.at("kind").get<std::string>();
+    const std::string kind = string_field(js, "kind");
     if (kind != "shot" && kind != "transition") throw Error(fmt::format("unknown shot kind '{}'", kind));
     shot.kind = kind == "shot" ? ShotKind::Shot : ShotKind::Transition;
-    shot.start_frame = integer<int64_t>(js.at("start_frame"), "start_frame");
-    shot.end_frame = integer<int64_t>(js.at("end_frame"), "end_frame");
+    shot.start_frame = integer<int64_t>(member(js, "start_frame"), "start_frame");
+    shot.end_frame = integer<int64_t>(member(js, "end_frame"), "end_frame");
     if (shot.start_frame != expected_start || shot.end_frame <= shot.start_frame || shot.end_frame > s.frames)
       throw Error(fmt::format("shot {} [{}, {}) does not tile the video's {} frames", shot.index,
                               shot.start_frame, shot.end_frame, s.frames));
     expected_start = shot.end_frame;
     ClipSignature& sig = shot.signature;
-    const json& keys = js.at("keyframes");
+    const json& keys = member(js, "keyframes");
     sig.keyframe_hashes = read_hex_list(keys, keys.size(), "keyframes");
-    sig.keyframe_mirror_hashes = read_hex_list(js.at("mirror_keyframes"), keys.size(), "mirror_keyframes");
-    sig.keyframe_centre_hashes = read_hex_list(js.at("centre_keyframes"), keys.size(), "centre_keyframes");
+    sig.keyframe_mirror_hashes = read_hex_list(member(js, "mirror_keyframes"), keys.size(), "mirror_keyframes");
+    sig.keyframe_centre_hashes = read_hex_list(member(js, "centre_keyframes"), keys.size(), "centre_keyframes");
     sig.keyframe_centre_mirror_hashes =
-        read_hex_list(js.at("centre_mirror_keyframes"), keys.size(), "centre_mirror_keyframes");
-    const json& hist = js.at("hist_e4");
+        read_hex_list(member(js, "centre_mirror_keyframes"), keys.size(), "centre_mirror_keyframes");
+    const json& hist = member(js, "hist_e4");
     if (hist.size() != shot.signature.mean_hist.size())
       throw Error(fmt::format("hist_e4 has {} bins, expected {}", hist.size(), shot.signature.mean_hist.size()));
     for (size_t b = 0; b < hist.size(); ++b) shot.signature.mean_hist[b] = dequantize_hist(integer<int32_t>(hist[b], "hist_e4"));
-    shot.signature.mean_luma = dequantize_luma(integer<int32_t>(js.at("luma_e2"), "luma_e2"));
+    shot.signature.mean_luma = dequantize_luma(integer<int32_t>(member(js, "luma_e2"), "luma_e2"));
     shot.start_sec = s.times.seconds(shot.start_frame);
     shot.end_sec = s.times.seconds(shot.end_frame);
     s.shots.push_back(std::move(shot));
@@ -200,9 +234,7 @@ VideoScan parse_scan_line(std::string_view line) {
   try {
     return video_from_json(json::parse(line));
   } catch (const json::exception& e) {
-    throw Error(e.what());
-  } catch (const std::logic_error& e) {
-    throw Error(e.what());
+    throw Error(json_reason(e));
   }
 }
 
@@ -221,10 +253,16 @@ ScanOrigin scan_origin(const std::vector<std::string>& inputs) {
   return origin;
 }
 
-ScanJsonlWriter::ScanJsonlWriter(const std::string& path, const json& parameters, const ScanOrigin& origin)
+ScanJsonlWriter::ScanJsonlWriter(const std::string& path, const json& parameters, const ScanOrigin& origin,
+                                 std::optional<ScanShard> shard)
     : file_(path) {
   json header{{"format", "vidsplit-scan"}, {"format_version", kFormatVersion}, {"parameters", parameters}};
-  if (!origin.cwd.empty()) header["origin"] = {{"cwd", origin.cwd}, {"roots", origin.roots}};
+  if (!origin.cwd.empty()) {
+    json roots = json::array();
+    for (const std::string& r : origin.roots) roots.push_back(bytes_to_text(r));
+    header["origin"] = {{"cwd", bytes_to_text(origin.cwd)}, {"roots", roots}};
+  }
+  if (shard) header["shard"] = {{"index", shard->index}, {"count", shard->count}};
   file_.append(header.dump());
   file_.append("\n");
 }
@@ -241,7 +279,8 @@ void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& sca
   writer.commit();
 }
 
-std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters, ScanOrigin* origin) {
+std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters, ScanOrigin* origin,
+                                       std::optional<ScanShard>* shard) {
   // Line by line from the file: a scan of 650,000 videos is about a gigabyte of text, not worth holding at once.
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
@@ -262,19 +301,28 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
         parameters = j.value("parameters", json::object());
         if (origin && j.contains("origin")) {
           const json& o = j.at("origin");
-          origin->cwd = o.at("cwd").get<std::string>();
-          origin->roots = o.at("roots").get<std::vector<std::string>>();
+          origin->cwd = text_to_bytes(o.at("cwd").get<std::string>());
+          origin->roots.clear();
+          for (const json& r : o.at("roots")) origin->roots.push_back(text_to_bytes(r.get<std::string>()));
           if (!std::filesystem::path(origin->cwd).is_absolute())
             throw Error(fmt::format("origin.cwd '{}' is not an absolute path", origin->cwd));
+        }
+        if (shard) {
+          *shard = std::nullopt;
+          if (j.contains("shard")) {
+            const json& sh = j["shard"];
+            const auto index = integer<uint32_t>(member(sh, "index"), "shard.index");
+            const auto count = integer<uint32_t>(member(sh, "count"), "shard.count");
+            if (index >= count) throw Error(fmt::format("shard {}/{} is not I/N with 0 <= I < N", index, count));
+            *shard = ScanShard{index, count};
+          }
         }
         header = true;
         continue;
       }
       scans.push_back(video_from_json(j));
     } catch (const json::exception& e) {
-      throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
-    } catch (const std::logic_error& e) {  // std::stoull on a malformed hash
-      throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
+      throw Error(fmt::format("{}: line {}: {}", path, line_no, json_reason(e)));
     } catch (const Error& e) {
       throw Error(fmt::format("{}: line {}: {}", path, line_no, e.what()));
     }

@@ -5,10 +5,15 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <system_error>
 
 namespace vidsplit {
@@ -41,6 +46,73 @@ std::string label_from_parent(const fs::path& file) {
   return parent.filename().string();
 }
 
+// The recursive walk of one input root. Links are followed, to folders and to files alike; a folder (by its
+// device and inode) is walked once, so a link loop ends, and a second link to a folder already walked adds no
+// second copy of its videos. Entries are visited in name order, so which copy counts does not depend on the
+// filesystem's listing order.
+class FolderWalk {
+ public:
+  FolderWalk(const fs::path& root, std::vector<InputVideo>& found, std::vector<std::string>* warnings)
+      : root_(root), found_(found), warnings_(warnings) {}
+
+  void walk() {
+    struct stat st {};
+    if (::stat(root_.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
+    folder(root_);
+  }
+
+ private:
+  void warn(std::string text) {
+    if (warnings_) warnings_->push_back(std::move(text));
+  }
+
+  void folder(const fs::path& dir) {
+    std::error_code ec;
+    std::vector<fs::path> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(it->path());
+    if (ec) {
+      if (dir == root_) throw ConfigError(fmt::format("{}: cannot list folder: {}", dir.string(), ec.message()));
+      warn(fmt::format("{}: cannot list folder ({}); skipped", dir.string(), ec.message()));
+      return;
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const fs::path& p : entries) {
+      if (p.filename().string().starts_with('.')) continue;
+      struct stat st {};
+      if (::stat(p.c_str(), &st) != 0) {
+        // Listed, but its target cannot be reached: a link to nothing, or a chain of links that loops (ELOOP).
+        warn(fmt::format("{}: link to a missing target ({}); skipped", p.string(), std::strerror(errno)));
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        // An OUT or export folder inside the data (`run data -o data/out`): its copies are not new videos. The
+        // root itself is walked even when it is an OUT (`run data -o data`): the user named it.
+        if (const auto marker = output_marker(p)) {
+          warn(fmt::format("skipped {}: it holds vidsplit's outputs ({})", p.string(), *marker));
+          continue;
+        }
+        if (visited_.insert({st.st_dev, st.st_ino}).second) {
+          folder(p);
+        } else {
+          warn(fmt::format("{}: links to a folder already read (a loop, or a second link to it); skipped",
+                           p.string()));
+        }
+      } else if (S_ISREG(st.st_mode) && has_video_extension(p.string())) {
+        InputVideo v;
+        v.video = p.lexically_relative(root_).generic_string();
+        v.path = p.string();
+        v.label = label_from_parent(p);
+        found_.push_back(std::move(v));
+      }
+    }
+  }
+
+  const fs::path& root_;
+  std::vector<InputVideo>& found_;
+  std::vector<std::string>* warnings_;
+  std::set<std::pair<dev_t, ino_t>> visited_;
+};
+
 }  // namespace
 
 void check_input_paths(const std::vector<std::string>& paths) {
@@ -58,33 +130,7 @@ std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, c
     std::error_code ec;
     const fs::path root(arg);
     if (fs::is_directory(root, ec)) {
-      // Sorted by the recursive walk's own order would depend on the filesystem; the final sort fixes it.
-      fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-      if (ec) throw ConfigError(fmt::format("{}: cannot list folder: {}", arg, ec.message()));
-      for (; it != end; it.increment(ec)) {
-        if (ec) throw ConfigError(fmt::format("{}: cannot list folder: {}", arg, ec.message()));
-        const fs::path& p = it->path();
-        if (p.filename().string().starts_with('.')) {
-          if (it->is_directory(ec)) it.disable_recursion_pending();
-          continue;
-        }
-        // An OUT or export folder inside the data (`run data -o data/out`): its copies are not new videos. The
-        // root itself is walked even when it is an OUT (`run data -o data`): the user named it.
-        if (it->is_directory(ec)) {
-          if (const auto marker = output_marker(p)) {
-            it.disable_recursion_pending();
-            if (warnings)
-              warnings->push_back(fmt::format("skipped {}: it holds vidsplit's outputs ({})", p.string(), *marker));
-          }
-          continue;
-        }
-        if (!it->is_regular_file(ec) || !has_video_extension(p.string())) continue;
-        InputVideo v;
-        v.video = p.lexically_relative(root).generic_string();
-        v.path = p.string();
-        v.label = label_from_parent(p);
-        found.push_back(std::move(v));
-      }
+      FolderWalk(root, found, warnings).walk();
     } else {
       // A path that names nothing is a typo on the command line, not a video that failed: refuse the run
       // before anything is written. A named file that exists is always tried (a bad one is reported per file).

@@ -234,6 +234,7 @@ void scan_in_order(VideoScan& scan, VideoDecoder& decoder, const ScanOptions& op
   FrameAnalyser analyser(options, on_frames);
   AnalysisFrame frame;
   while (decoder.next(frame)) analyser.add(frame);
+  scan.truncated = decoder.truncation();
   finish_scan(scan, decoder.frame_times(), decoder.content_hash(), analyser);
   scan.corrupt_packets = decoder.corrupt_packets();
   if (options.decoder.reference_frames_only) refine_cuts(scan, decoder, analyser.analysed());
@@ -523,6 +524,7 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
   packets.insert(packets.end(), rest.begin(), rest.end());
   const FrameTimes times = coarse->frame_times();
   const uint64_t content_hash = coarse->content_hash();
+  scan.truncated = coarse->truncation();
   int64_t corrupt = coarse->corrupt_packets();
   const bool any = !keys.empty();
   const int64_t from = any ? keys.back().pts : StretchDecoder::kStart;

@@ -1,4 +1,5 @@
 #include "vidsplit/report.hpp"
+#include "vidsplit/text.hpp"
 
 #include "output/image_encode.hpp"
 #include "vidsplit/csv.hpp"
@@ -10,6 +11,7 @@
 #include "vidsplit/version.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -36,7 +38,9 @@ struct Row {
   std::string split;
 };
 
-std::string escape(std::string_view s) {
+// HTML text; names that are not UTF-8 show their odd bytes as \xHH (vidsplit/text.hpp).
+std::string escape(std::string_view bytes) {
+  const std::string s = bytes_for_display(bytes);
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
@@ -134,6 +138,7 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     html_ += fmt::format("<p class=\"muted\">vidsplit {} &middot; {} videos &middot; {} manifest rows &middot; "
                          "{} leakage groups</p>\n",
                          kVersion, video_order_.size(), rows_.size(), group_count());
+    headline_leakage();
     section_parameters();
     section_splits();
     section_classes();
@@ -147,6 +152,28 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
 
  private:
   std::string path(const char* name) const { return (fs::path(dir_) / name).string(); }
+
+  // One sentence from summary.json's "leakage": how much held-out footage is also in train, here and in a
+  // random split of the same videos.
+  void headline_leakage() {
+    if (!summary_.is_object() || !summary_.contains("leakage") || !summary_["leakage"].is_object()) return;
+    const json& l = summary_["leakage"];
+    const std::string reference = l.value("reference", "");
+    std::vector<std::string> made, random;
+    const json splits = l.value("splits", json::object());
+    for (const auto& [split, counts] : splits.items()) {
+      const auto percent = [&](const char* shared, const char* frames) {
+        const double total = counts.value(frames, 0.0);
+        return fmt::format("{:.1f} %", total > 0 ? 100.0 * counts.value(shared, 0.0) / total : 0.0);
+      };
+      made.push_back(fmt::format("{} of {}'s frames", percent("shared_frames", "frames"), escape(split)));
+      random.push_back(percent("random_split_shared_frames", "random_split_frames"));
+    }
+    if (made.empty()) return;
+    html_ += fmt::format("<p class=\"headline\"><b>{} show footage that is also in {}; a random split of the same "
+                         "videos would share {}.</b></p>\n",
+                         fmt::join(made, ", "), escape(reference), fmt::join(random, ", "));
+  }
 
   void load() {
     CsvTable t;
@@ -186,7 +213,8 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     }
     if (summary_.is_object() && summary_.contains("parameters")) {
       const json& ratios = summary_["parameters"].value("split", json::object()).value("ratios", json::object());
-      for (const auto& [name, fraction] : ratios.items()) {
+      for (const auto& [text, fraction] : ratios.items()) {
+        const std::string name = text_to_bytes(text);
         if (splits.count(name)) splits_.push_back(name);
         targets_[name] = fraction.is_number() ? fraction.get<double>() : 0.0;
       }
@@ -498,17 +526,7 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
                            rows.size() > static_cast<size_t>(options_.max_clips_per_group)
                                ? fmt::format(" (first {} shown)", options_.max_clips_per_group)
                                : "");
-      if (evidence.count(g)) {
-        html_ += "<table class=\"evidence\"><tr>";
-        for (const std::string& h : evidence_header_) html_ += "<th class=\"l\">" + escape(h) + "</th>";
-        html_ += "</tr>\n";
-        for (const CsvRow& r : evidence[g]) {
-          html_ += "<tr>";
-          for (const std::string& v : r) html_ += "<td class=\"l\">" + escape(v) + "</td>";
-          html_ += "</tr>\n";
-        }
-        html_ += "</table>\n";
-      }
+      if (evidence.count(g)) evidence_table(evidence[g]);
       html_ += "<div class=\"clips\">\n";
       for (; next_pick < picks.size() && rows_[picks[next_pick].row].group == g; ++next_pick) {
         const Pick& p = picks[next_pick];
@@ -536,6 +554,43 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
       }
       html_ += "</div></div>\n";
     }
+  }
+
+  // A group's links as a person checks them: "a 0.59–2.04 s ↔ b 0.24–1.69 s", the kind of link and its
+  // score. An older group_evidence.csv without the time columns is shown as it is.
+  void evidence_table(const std::vector<CsvRow>& rows) {
+    // Hundredths of a second are what a person seeks to in a player.
+    const auto seconds = [](const std::string& text) {
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      return end != text.c_str() && *end == '\0' ? fmt::format("{:.2f}", v) : escape(text);
+    };
+    CsvTable t;
+    t.header = evidence_header_;
+    const size_t va = t.column("video_a"), ca = t.column("clip_a"), vb = t.column("video_b"), cb = t.column("clip_b"),
+                 reason = t.column("reason"), kind = t.column("kind"), as = t.column("a_start_sec"),
+                 ae = t.column("a_end_sec"), bs = t.column("b_start_sec"), be = t.column("b_end_sec"),
+                 score = t.column("score");
+    const bool checkable = std::max({va, ca, vb, cb, reason, kind, as, ae, bs, be, score}) < evidence_header_.size();
+    html_ += "<table class=\"evidence\"><tr>";
+    const std::vector<std::string> header =
+        checkable ? std::vector<std::string>{"reason", "matched", "kind", "score"} : evidence_header_;
+    for (const std::string& h : header) html_ += "<th class=\"l\">" + escape(h) + "</th>";
+    html_ += "</tr>\n";
+    for (const CsvRow& r : rows) {
+      html_ += "<tr>";
+      if (checkable) {
+        html_ += fmt::format("<td class=\"l\">{}</td><td class=\"l\">{} #{} {}\u2013{} s \u2194 {} #{} {}\u2013{} s</td>"
+                             "<td class=\"l\">{}</td><td>{}</td>",
+                             escape(r[reason]), escape(r[va]), escape(r[ca]), seconds(r[as]), seconds(r[ae]),
+                             escape(r[vb]), escape(r[cb]), seconds(r[bs]), seconds(r[be]), escape(r[kind]),
+                             escape(r[score]));
+      } else {
+        for (const std::string& v : r) html_ += "<td class=\"l\">" + escape(v) + "</td>";
+      }
+      html_ += "</tr>\n";
+    }
+    html_ += "</table>\n";
   }
 
   void csv_section(const char* id, const char* title, const char* file, const char* empty_text, size_t limit) {

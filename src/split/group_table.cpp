@@ -29,6 +29,8 @@ SplitProblem read_group_table(const std::string& path, std::vector<std::string>&
   }
   std::map<std::string, size_t> item_of;
   group_names.clear();
+  constexpr double kMaxTotalWeight = 1e300;
+  double total = 0.0;
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
     const size_t line = table.line_of_row[r];
@@ -43,6 +45,13 @@ SplitProblem read_group_table(const std::string& path, std::vector<std::string>&
     }
     if (!(w >= 0.0) || !std::isfinite(w))
       throw ConfigError(fmt::format("{}: line {}: weight '{}' is not a number >= 0", path, line, row[weight]));
+    // The solver adds weights and their deviations from targets; a total far below DBL_MAX keeps every such
+    // sum finite (1e308 + 1e308 was inf, and the fractions NaN).
+    total += w;
+    if (total > kMaxTotalWeight)
+      throw ConfigError(fmt::format("{}: line {}: column weight: the weights add up to more than {:g} here; "
+                                    "scale them down",
+                                    path, line, kMaxTotalWeight));
     const auto [it, fresh] = item_of.emplace(row[group], p.items.size());
     if (fresh) {
       p.items.emplace_back();

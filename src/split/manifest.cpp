@@ -223,6 +223,15 @@ SplitOutcome split_scans(const std::vector<VideoScan>& scans, const SplitOptions
     segments = place_segments(scans, outcome.grouping, options.segments, segment_warnings);
   outcome.problem = make_problem(scans, outcome.grouping, options, segments);
   outcome.problem.warnings.insert(outcome.problem.warnings.begin(), segment_warnings.begin(), segment_warnings.end());
+  const SourceOptions& sources = options.grouping.sources;
+  if (!sources.table.empty()) {
+    std::vector<std::string> ids;
+    for (const VideoScan& s : scans) ids.push_back(s.video);
+    if (const size_t unknown = unknown_table_videos(ids, sources))
+      outcome.problem.warnings.insert(outcome.problem.warnings.begin(),
+                                      fmt::format("{}: {} of its {} videos are not among the {} scanned videos",
+                                                  sources.table_path, unknown, sources.table.size(), scans.size()));
+  }
   outcome.solution = solve_split(outcome.problem);
   outcome.split_of_group = outcome.solution.split_of_item;
 

@@ -55,12 +55,25 @@ std::vector<Segment> read_segments_csv(const std::string& path) {
   return out;
 }
 
+std::string read_file_or_config_error(const std::string& path) {
+  try {
+    return read_file(path);
+  } catch (const Error& e) {
+    throw ConfigError(e.what());
+  }
+}
+
 std::vector<Segment> read_segments_json(const std::string& path) {
   nlohmann::json doc;
+  const std::string text = read_file_or_config_error(path);
   try {
-    doc = nlohmann::json::parse(read_file(path));
-  } catch (const std::exception& e) {
-    throw ConfigError(fmt::format("{}: {}", path, e.what()));
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    // nlohmann's text starts "[json.exception.parse_error.101] "; keep only the reason after it.
+    const std::string_view what = e.what();
+    const size_t close = what.find("] ");
+    throw ConfigError(fmt::format("{}: not valid JSON: {}", path,
+                                  close == std::string_view::npos ? what : what.substr(close + 2)));
   }
   if (!doc.is_object() || !doc.contains("database") || !doc["database"].is_object())
     throw ConfigError(fmt::format("{}: expected an ActivityNet-style object with a \"database\" object", path));
