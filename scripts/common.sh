@@ -8,7 +8,10 @@ VIDSPLIT_PACKAGES=(
   cmake g++ make pkg-config
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libopencv-dev libboost-program-options-dev libfmt-dev doctest-dev nlohmann-json3-dev
+  pybind11-dev python3-dev
 )
+# What the Python tests (tests/python, run by test.sh through ctest) import.
+VIDSPLIT_PYTHON_TEST_PACKAGES=(python3-pytest python3-numpy python3-torch python3-sklearn python3-av python3-pandas)
 
 vidsplit_install_deps() {
   local missing=()

@@ -29,6 +29,8 @@ struct InputOptions {
 // named explicitly are always tried) into a list sorted by video id. A missing path is kept, so its
 // failure is reported like any unreadable video. Throws ConfigError when two inputs share a video id.
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options);
+// discover_inputs for a scan: Error when no video is found.
+std::vector<InputVideo> find_videos(const std::vector<std::string>& paths, const InputOptions& options);
 bool has_video_extension(const std::string& path);
 // Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.
 std::map<std::string, std::string> read_labels_csv(const std::string& path);

@@ -46,9 +46,8 @@ int cmd_audit(const Args& args) {
   require_output(out);
   if (split_path.empty()) throw ConfigError("give the SPLIT to audit: a clips.csv, list files or a folder of splits");
   if (max_leaks < 0) throw ConfigError("--max-leaks must be >= 0");
-  if (group_threshold < 0 || group_threshold > 32) throw ConfigError("--group-threshold must be 0..32");
-  if (lists.empty() || lists.find_first_not_of("0123456789") != std::string::npos)
-    throw ConfigError(fmt::format("--lists must be digits such as 01, not '{}'", lists));
+  GroupingOptions grouping;
+  grouping.hash_threshold = checked_group_threshold(group_threshold);
   const ScanOptions scan_opts = to_scan_options(scan, common);
   SplitLayoutOptions layout_options;
   layout_options.videos_root = videos;
@@ -66,8 +65,6 @@ int cmd_audit(const Args& args) {
                path_in(out, "errors.csv"));
     return kExitNothingUsable;
   }
-  GroupingOptions grouping;
-  grouping.hash_threshold = group_threshold;
   const AuditResult result = audit_split(scans, layout, grouping);
   write_file_atomic(path_in(out, "leaks.csv"), leaks_csv(scans, result));
 

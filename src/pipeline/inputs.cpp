@@ -3,6 +3,7 @@
 #include "vidsplit/scan.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -33,6 +34,12 @@ std::string label_from_parent(const fs::path& file) {
 }
 
 }  // namespace
+
+std::vector<InputVideo> find_videos(const std::vector<std::string>& paths, const InputOptions& options) {
+  auto inputs = discover_inputs(paths, options);
+  if (inputs.empty()) throw Error(fmt::format("no video files found in {}", fmt::join(paths, ", ")));
+  return inputs;
+}
 
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options) {
   std::vector<InputVideo> found;
