@@ -60,16 +60,17 @@ print(f"  vidsplit.scan          {py_best:7.3f} s  {frames / py_best:9.0f} frame
       f"{(ratio - 1) * 100:+.1f} %  {'PASS' if ratio <= 1.03 else 'MISS'} (target within 3 %)")
 
 out = f"{work}/split"
-vidsplit.split(scans, ratios={"train": 1.0}).to_csv(out)
-data = ClipDataset(out, split="train", frames_per_clip=16, stride=16, threads=0)
+vidsplit.split(scans).to_csv(out)
+datasets = [ClipDataset(out, split=name, frames_per_clip=16, stride=16, threads=0) for name in ("train", "val")]
 by_video = {v.video: v for v in scans}
 windows = [(by_video[v].path, by_video[v].frame_seconds(s), by_video[v].frame_seconds(s + 15))
-           for v, s, _ in data.windows]
+           for data in datasets for v, s, _ in data.windows]
 
 def run_dataset():
     n = 0
-    for i in range(len(data)):
-        n += data[i][0].shape[0]
+    for data in datasets:
+        for i in range(len(data)):
+            n += data[i][0].shape[0]
     return n
 
 def run_read_video():
