@@ -8,10 +8,12 @@ VIDSPLIT_PACKAGES=(
   cmake g++ make pkg-config
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libopencv-dev libboost-program-options-dev libfmt-dev doctest-dev nlohmann-json3-dev
+  pybind11-dev python3-dev
 )
-
-# What the consumer tests (tests/consumers, pytest) load the exports with.
-VIDSPLIT_TEST_PACKAGES=(python3-torch python3-torchvision python3-av python3-pandas python3-pytest)
+# What the Python tests import: the module's suite (tests/python) and the consumers that load the exports
+# (tests/consumers); both run by test.sh through ctest, label `python`.
+VIDSPLIT_TEST_PACKAGES=(python3-pytest python3-numpy python3-torch python3-torchvision python3-sklearn python3-av
+  python3-pandas)
 
 vidsplit_install_deps() {
   local missing=()

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,6 +36,12 @@ struct DecoderOptions {
   // Exports (frame extraction) want real pictures: when set, frames come at the video's display size
   // (VideoInfo::display_width x display_height, after rotation) instead of the analysis square.
   bool display_size = false;
+  // With display_size: frames scaled to this size (after rotation) instead of the display size; 0 = display size.
+  int output_width = 0;
+  int output_height = 0;
+  // With display_size: frames in RGB order (what Python and PyTorch take) instead of OpenCV's BGR. The
+  // AnalysisFrame::bgr field then holds RGB.
+  bool rgb = false;
   const std::atomic<bool>* stop = nullptr;  // polled between packets; set it to abandon decoding
 };
 
@@ -93,5 +100,24 @@ class VideoDecoder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+struct ClipReadOptions {
+  int threads = 0;  // codec threads; 0 lets FFmpeg pick from the core count
+  int width = 0;    // output size (after rotation); 0 x 0 = the video's display size
+  int height = 0;
+  const std::atomic<bool>* stop = nullptr;  // polled between packets; Interrupted when set
+};
+// Receives frame `index` of the video (RGB24, height x width); may be called again for the same index.
+using ClipFrameSink = std::function<void(int64_t index, const cv::Mat& rgb)>;
+
+// The frames [start_frame, end_frame) of the video at `path`, numbered as a scan numbers them (decoded frames in
+// presentation order), each handed to `sink`. With `times` (the video's FrameTimes from its scan) it seeks to a
+// keyframe before start_frame and checks every frame it hands against `times`: a frame out of place (a file that
+// seeks inexactly, leading frames of an open GOP, timestamps that repeat) makes it decode again from the first
+// frame, handing those frames again. Without `times`, it decodes from the first frame. Returns how many frames it
+// decoded. Throws ConfigError for an empty range or a size of one side only, Error naming the file when the video
+// cannot be decoded or ends before end_frame, and Interrupted when options.stop is set.
+int64_t read_clip_frames(const std::string& path, int64_t start_frame, int64_t end_frame, const FrameTimes* times,
+                         const ClipReadOptions& options, const ClipFrameSink& sink);
 
 }  // namespace vidsplit

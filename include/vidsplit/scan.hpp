@@ -38,6 +38,8 @@ std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, c
 // The check discover_inputs starts with, alone: a command runs it before it creates OUT, so that a mistyped
 // INPUT leaves nothing behind. Throws ConfigError naming the first path that names nothing.
 void check_input_paths(const std::vector<std::string>& paths);
+// discover_inputs for a scan: Error when no video is found.
+std::vector<InputVideo> find_videos(const std::vector<std::string>& paths, const InputOptions& options);
 bool has_video_extension(const std::string& path);
 // Reads a `video,label` CSV (header row required). Throws ConfigError naming the file and line.
 std::map<std::string, std::string> read_labels_csv(const std::string& path);

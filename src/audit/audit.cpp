@@ -284,6 +284,8 @@ void check_split_names(const std::string& path, const std::vector<AuditVideo>& v
 }  // namespace
 
 SplitLayout read_split_layout(const std::string& path, const SplitLayoutOptions& options) {
+  if (options.list_number.empty() || options.list_number.find_first_not_of("0123456789") != std::string::npos)
+    throw ConfigError(fmt::format("--lists must be digits such as 01, not '{}'", options.list_number));
   std::error_code ec;
   const fs::path p(path);
   SplitLayout layout;

@@ -96,9 +96,8 @@ int cmd_audit(const Args& args) {
   require_output(out);
   if (split_path.empty()) throw ConfigError("give the SPLIT to audit: a clips.csv, list files or a folder of splits");
   if (max_leaks < 0) throw ConfigError("--max-leaks must be >= 0");
-  if (group_threshold < 0 || group_threshold > 32) throw ConfigError("--group-threshold must be 0..32");
-  if (lists.empty() || lists.find_first_not_of("0123456789") != std::string::npos)
-    throw ConfigError(fmt::format("--lists must be digits such as 01, not '{}'", lists));
+  GroupingOptions grouping;
+  grouping.hash_threshold = checked_group_threshold(group_threshold);
   const ScanOptions scan_opts = to_scan_options(scan, common);
   GroupingOptions grouping;
   grouping.hash_threshold = group_threshold;

@@ -6,6 +6,7 @@
 #include "vidsplit/output_set.hpp"
 #include "vidsplit/outputs.hpp"
 #include "vidsplit/report.hpp"
+#include "vidsplit/settings.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -30,43 +31,11 @@ struct CommonCli {
   double progress_every = 30.0;  // seconds between plain progress lines when stderr is not a terminal
 };
 
-struct ScanCli {
-  std::string detector = "auto";
-  std::optional<double> threshold;
-  double min_shot = 0.5;
+// The option groups bind straight to the library's settings (vidsplit/settings.hpp), which validates them.
+struct ScanCli : ScanSettings {
   std::string labels;
-  int64_t max_pixels = int64_t{1} << 27;  // ~16K x 8K: decoders hold several frames at once
-  double max_seconds = 0;
-  std::string speed = "normal";
-  int analysis_size = 64;
-  double adaptive_ratio = 3.0;
-  int min_hash_change = 12;
-  // Shot-detector parameters added with the [shots] detectors (defaults: DetectorOptions).
-  int adaptive_window = 2;
-  int flash_frames = 3;
-  double black_level = 12.0;
-  double white_level = 235.0;
-  double max_fade = 3.0;
-  double dissolve_min_change = 18.0;
-  double dissolve_max_residual = 0.3;
-  double histogram_threshold = 0.35;
 };
-
-struct SplitCli {
-  std::string ratios = "train=0.8,val=0.2";
-  std::string unit = "video";
-  uint64_t seed = 0;
-  double guard = 0.0;
-  int group_threshold = 10;
-  std::string balance_by = "frames";
-  int min_per_class = 1;
-  int folds = 0;
-  bool stable = false;
-  std::string keep;
-  std::string segments;
-  std::string source_pattern;
-  std::string sources;
-};
+using SplitCli = SplitSettings;
 
 // `scans`: the command decodes many videos, so it takes --progress-every too.
 po::options_description common_options(CommonCli& c, bool scans = false);
@@ -102,13 +71,9 @@ OutputLock lock_output(const std::string& out, const char* command, const Args& 
 void check_threads(int threads);
 void print_help(const std::string& usage, const po::options_description& visible, const std::string& examples);
 
-// Validated library options from the command line (ConfigError on bad values), and their JSON record.
+// vidsplit::to_scan_options with the threads of -j and the Ctrl-C stop flag. to_split_options, scan_parameters and
+// split_parameters are the library's (vidsplit/settings.hpp).
 ScanOptions to_scan_options(const ScanCli& s, const CommonCli& c);
-json scan_parameters(const ScanOptions& o);
-SplitOptions to_split_options(const SplitCli& s);
-json split_parameters(const SplitOptions& o);
-// --source-pattern (a preset name or a regex) and --sources FILE.csv; either may be empty.
-SourceOptions to_source_options(const std::string& pattern, const std::string& table);
 
 // The videos under `paths`; prints a warning for each skipped output folder (unless quiet).
 std::vector<InputVideo> find_inputs(const std::vector<std::string>& paths, const ScanCli& s, const CommonCli& c);

@@ -315,11 +315,12 @@ struct VideoDecoder::Impl {
     }
     dst.create(height, width, CV_8UC3);
     const int range = f.color_range == AVCOL_RANGE_JPEG ? 1 : 0;
+    const AVPixelFormat out_format = options.display_size && options.rgb ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_BGR24;
     if (!sws || f.width != sws_width || f.height != sws_height || f.format != sws_format ||
         range != sws_range || f.colorspace != sws_space) {
       // BITEXACT + ACCURATE_RND keep the output identical across CPUs with different SIMD paths.
       sws.reset(sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), width, height,
-                               AV_PIX_FMT_BGR24, SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, nullptr,
+                               out_format, SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, nullptr,
                                nullptr, nullptr));
       if (!sws)
         throw Error(fmt::format("cannot convert pixel format {} at {}x{}",
@@ -424,8 +425,13 @@ struct VideoDecoder::Impl {
     out.seconds = times.seconds_of_pts(pts);
     out.intra = frame->pict_type == AV_PICTURE_TYPE_I;
     // Upright size before rotation: the analysis square, or the coded size for display_size.
-    const int width = options.display_size ? info.coded_width : options.analysis_size;
-    const int height = options.display_size ? info.coded_height : options.analysis_size;
+    int width = options.display_size ? info.coded_width : options.analysis_size;
+    int height = options.display_size ? info.coded_height : options.analysis_size;
+    if (options.display_size && options.output_width > 0 && options.output_height > 0) {
+      const bool quarter = info.rotation == 90 || info.rotation == 270;
+      width = quarter ? options.output_height : options.output_width;
+      height = quarter ? options.output_width : options.output_height;
+    }
     if (info.rotation == 0) {
       scale_into(*frame, out.bgr, width, height);
     } else {

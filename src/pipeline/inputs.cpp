@@ -4,6 +4,7 @@
 #include "vidsplit/scan.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sys/stat.h>
 
@@ -121,6 +122,12 @@ void check_input_paths(const std::vector<std::string>& paths) {
     std::error_code ec;
     if (!fs::exists(fs::path(arg), ec) && !ec) throw ConfigError(fmt::format("{}: no such file or folder", arg));
   }
+}
+
+std::vector<InputVideo> find_videos(const std::vector<std::string>& paths, const InputOptions& options) {
+  auto inputs = discover_inputs(paths, options);
+  if (inputs.empty()) throw Error(fmt::format("no video files found in {}", fmt::join(paths, ", ")));
+  return inputs;
 }
 
 std::vector<InputVideo> discover_inputs(const std::vector<std::string>& paths, const InputOptions& options,

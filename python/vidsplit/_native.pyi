@@ -1,0 +1,76 @@
+# Types of the native module's classes and calls (python/native/module.cpp); the documented API is in __init__.py.
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+
+import numpy as np
+
+__version__: str
+
+class VidsplitError(Exception): ...
+class ConfigError(VidsplitError, ValueError): ...
+class InputError(VidsplitError): ...
+
+class Shot:
+    index: int
+    kind: str  # "shot" or "transition"
+    start_frame: int
+    end_frame: int  # exclusive
+    start_sec: float
+    end_sec: float
+
+class VideoScan:
+    video: str  # id: path relative to its input root
+    path: str
+    label: str
+    error: str  # one-line reason; empty when ok
+    content_hash: int
+    frames: int
+    decoded_frames: int
+    corrupt_packets: int
+    shots: List[Shot]
+    ok: bool
+    duration_sec: float
+    width: int  # display size, after rotation
+    height: int
+    codec: str
+    def frame_seconds(self, frame: int) -> float: ...
+
+class ScanSet:
+    videos: List[VideoScan]
+    parameters: str
+    def __init__(self, videos: List[VideoScan], parameters: str) -> None: ...
+    def write(self, path: str) -> None: ...
+
+class SplitResult:
+    group_count: int
+    warnings: List[str]
+    scans: List[VideoScan]
+    def clips(self) -> List[Tuple[Any, ...]]: ...
+    def clips_csv(self) -> str: ...
+    def evidence_csv(self) -> str: ...
+    def errors_csv(self) -> str: ...
+    def summary_json(self) -> str: ...
+    def write(self, dir: str) -> None: ...
+
+class AuditRun:
+    kind: str
+    leaks_csv: str
+    scans: List[VideoScan]
+    reference: str
+    splits: List[Dict[str, Any]]
+    def errors_csv(self) -> str: ...
+
+Progress = Optional[Callable[[int, int, int, int], None]]
+
+def scan(paths: List[str], settings: Dict[str, Any], threads: int, labels: Union[None, str, Mapping[str, str]],
+         cache: str, progress: Progress) -> ScanSet: ...
+def read_scan(path: str) -> ScanSet: ...
+def split(scans: List[VideoScan], scan_parameters: str, settings: Dict[str, Any], threads: int) -> SplitResult: ...
+def decode(path: str, start_frame: int, end_frame: int, scan: Optional[VideoScan], width: int, height: int,
+           threads: int) -> np.ndarray: ...
+def shots(path: str, settings: Dict[str, Any], threads: int) -> VideoScan: ...
+def audit(split: str, videos: str, lists: str, group_threshold: int, settings: Dict[str, Any], threads: int,
+          progress: Progress) -> AuditRun: ...
+def export(out: str, format: str, to: str, link: str, frames_every: int, threads: int) -> List[str]: ...
+def read_clips(path: str) -> Tuple[List[str], List[List[str]]]: ...
+def leakage_groups(scans: List[VideoScan], group_threshold: int, threads: int) -> List[int]: ...
+def export_formats() -> List[str]: ...
