@@ -11,6 +11,7 @@ RUN apt-get update \
       cmake g++ make pkg-config \
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev \
       libopencv-dev libboost-program-options-dev libfmt-dev doctest-dev nlohmann-json3-dev \
+      pybind11-dev python3-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./

@@ -99,8 +99,6 @@ int cmd_audit(const Args& args) {
   GroupingOptions grouping;
   grouping.hash_threshold = checked_group_threshold(group_threshold);
   const ScanOptions scan_opts = to_scan_options(scan, common);
-  GroupingOptions grouping;
-  grouping.hash_threshold = group_threshold;
   grouping.threads = common.threads;
   grouping.sources = to_source_options(source_pattern, sources);
   SplitLayoutOptions layout_options;

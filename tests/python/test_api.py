@@ -21,10 +21,25 @@ def test_scan_and_split_match_the_cli_byte_for_byte(tmp_path, cli, sample_scans)
     result = vidsplit.split(sample_scans, unit="clip", guard=0.5, seed=3,
                             ratios={"train": 0.7, "val": 0.15, "test": 0.15})
     result.to_csv(tmp_path / "py")
+    # `vidsplit split` also records the SCAN.jsonl it read (parameters.scan_source); a split of scans in memory
+    # read none. Everything else is the same, byte for byte.
+    cli_summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert cli_summary["parameters"].pop("scan_source") == str(tmp_path / "cli" / "scan.jsonl")
     for name in FILES:
-        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+        if name == "summary.json":
+            expected = (json.dumps(cli_summary, indent=2, ensure_ascii=False) + "\n").encode()
+        elif name == "scan.jsonl":
+            # The CLI's header also records where the scan ran (origin: cwd and INPUT roots, for export's
+            # checks); the module's scans carry no origin yet.
+            header, rest = (tmp_path / "cli" / name).read_bytes().split(b"\n", 1)
+            fields = json.loads(header)
+            assert fields.pop("origin")["roots"] == [str(SAMPLES.resolve())]
+            expected = json.dumps(fields, separators=(",", ":")).encode() + b"\n" + rest
+        else:
+            expected = (tmp_path / "cli" / name).read_bytes()
+        assert (tmp_path / "py" / name).read_bytes() == expected, name
     assert len(sample_scans) == 13 and all(v.ok for v in sample_scans)
-    assert result.summary == json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert result.summary == cli_summary
     assert [tuple(c) for c in result.clips] == [tuple(c) for c in vidsplit.read_clips(tmp_path / "cli" / "clips.csv")]
 
 
@@ -74,13 +89,15 @@ def test_export_matches_the_cli(tmp_path, cli, sample_scans):
 
 
 def test_failed_videos_are_returned_with_the_cli_reason(tmp_path, cli):
-    inputs = [DATA / "bad" / "not_a_video.mp4", DATA / "gray_cut.mp4", tmp_path / "missing.mp4"]
+    empty = tmp_path / "empty.mp4"  # zero bytes: a per-video failure (a path naming nothing is a ConfigError)
+    empty.write_bytes(b"")
+    inputs = [DATA / "bad" / "not_a_video.mp4", DATA / "gray_cut.mp4", empty]
     scans = vidsplit.scan(inputs)
     assert sorted(v.ok for v in scans) == [False, False, True]
     assert cli("scan", *inputs, "-o", tmp_path / "cli", "--no-cache", "-q", check=False).returncode == 3
     with open(tmp_path / "cli" / "errors.csv", newline="") as f:
         rows = list(csv.reader(f))[1:]
-    assert sorted(rows) == sorted([v.video, v.error] for v in scans.failures)
+    assert sorted(row[:2] for row in rows) == sorted([v.video, v.error] for v in scans.failures)
     groups = vidsplit.leakage_groups(scans)
     assert sorted(groups.tolist()) == [-1, -1, 0]
 
