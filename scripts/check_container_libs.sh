@@ -69,6 +69,8 @@ names=() paths=() candidates=()
 while read -r name arrow path _; do
   [[ "$arrow" == "=>" ]] || continue
   if [[ "$path" == "not" ]]; then say "$name: not found by ldd"; status=1; continue; fi
+  # A sanitizer build (scripts/test.sh --sanitize) also loads the sanitizer runtimes; the image builds Release.
+  [[ "$name" =~ ^lib(asan|ubsan|lsan|tsan)\.so ]] && continue
   names+=("$name")
   paths+=("$path")
   real="$(realpath "$path")"
