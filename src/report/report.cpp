@@ -161,7 +161,10 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     const std::string reference = l.value("reference", "");
     std::vector<std::string> made, random;
     const json splits = l.value("splits", json::object());
-    for (const auto& [split, counts] : splits.items()) {
+    for (const auto& item : splits.items()) {
+      // Not a structured binding: clang before 16 cannot capture one in a lambda (the fuzz build uses clang).
+      const std::string& split = item.key();
+      const json& counts = item.value();
       const auto percent = [&](const char* shared, const char* frames) {
         const double total = counts.value(frames, 0.0);
         return fmt::format("{:.1f} %", total > 0 ? 100.0 * counts.value(shared, 0.0) / total : 0.0);
