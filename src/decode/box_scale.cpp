@@ -41,7 +41,7 @@ void add_row(const uint8_t* __restrict row, const AVComponentDescriptor& c, bool
 }
 
 // Luma/chroma weights (Kr, Kb) of the frame's matrix; unspecified means BT.601, as swscale assumes.
-std::pair<double, double> luma_weights(AVColorSpace space) {
+std::pair<double, double> luma_weights(int space) {
   switch (space) {
     case AVCOL_SPC_BT709: return {0.2126, 0.0722};
     case AVCOL_SPC_BT2020_NCL:
@@ -59,7 +59,7 @@ bool full_range(const AVFrame& f) {
     case AV_PIX_FMT_YUVJ444P:
     case AV_PIX_FMT_YUVJ440P:
     case AV_PIX_FMT_YUVJ411P: return true;
-    default: return f.color_range == AVCOL_RANGE_JPEG;
+    default: return ffmpeg::raw_enum(f.color_range) == AVCOL_RANGE_JPEG;
   }
 }
 
@@ -138,7 +138,7 @@ void BoxScaler::scale(const AVFrame& f, cv::Mat& dst, int width, int height) {
   // multiply-add per channel takes a mean straight to an 8-bit value.
   const int extra_bits = d.comp[0].depth - 8;
   const bool full = full_range(f);
-  const auto [kr, kb] = luma_weights(f.colorspace);
+  const auto [kr, kb] = luma_weights(ffmpeg::raw_enum(f.colorspace));
   const double kg = 1.0 - kr - kb;
   const double unit = 65536.0 / (1 << extra_bits);
   const double ys = full ? unit : unit * 255.0 / 219.0;

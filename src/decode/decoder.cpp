@@ -314,10 +314,11 @@ struct VideoDecoder::Impl {
       return;
     }
     dst.create(height, width, CV_8UC3);
-    const int range = f.color_range == AVCOL_RANGE_JPEG ? 1 : 0;
+    const int range = ffmpeg::raw_enum(f.color_range) == AVCOL_RANGE_JPEG ? 1 : 0;
+    const int colorspace = ffmpeg::raw_enum(f.colorspace);
     const AVPixelFormat out_format = options.display_size && options.rgb ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_BGR24;
     if (!sws || f.width != sws_width || f.height != sws_height || f.format != sws_format ||
-        range != sws_range || f.colorspace != sws_space) {
+        range != sws_range || colorspace != sws_space) {
       // BITEXACT + ACCURATE_RND keep the output identical across CPUs with different SIMD paths.
       sws.reset(sws_getContext(f.width, f.height, static_cast<AVPixelFormat>(f.format), width, height,
                                out_format, SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, nullptr,
@@ -327,7 +328,7 @@ struct VideoDecoder::Impl {
                                 av_get_pix_fmt_name(static_cast<AVPixelFormat>(f.format)), f.width,
                                 f.height));
       // Full-range and BT.709 sources would otherwise be read as limited-range BT.601.
-      const int space = f.colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : f.colorspace;
+      const int space = colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : colorspace;
       const int* coefficients = sws_getCoefficients(space);
       sws_setColorspaceDetails(sws.get(), coefficients, range, sws_getCoefficients(SWS_CS_DEFAULT), 1,
                                0, 1 << 16, 1 << 16);
@@ -335,7 +336,7 @@ struct VideoDecoder::Impl {
       sws_height = f.height;
       sws_format = f.format;
       sws_range = range;
-      sws_space = f.colorspace;
+      sws_space = colorspace;
     }
     uint8_t* planes[4] = {dst.data, nullptr, nullptr, nullptr};
     int strides[4] = {static_cast<int>(dst.step[0]), 0, 0, 0};

@@ -14,10 +14,23 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 namespace vidsplit::ffmpeg {
+
+// The value a decoder stored in an enum field of an AVFrame, as a plain int. Decoders copy colour metadata
+// straight from the bitstream (an H.264 VUI matrix_coefficients of 224, say), so the field may hold a value
+// outside its enum; reading the enum itself is then undefined behaviour (UBSan -fsanitize=enum caught it).
+template <typename Enum>
+int raw_enum(const Enum& field) {
+  static_assert(std::is_enum_v<Enum> && sizeof(Enum) == sizeof(int));
+  int value;
+  std::memcpy(&value, &field, sizeof value);
+  return value;
+}
 
 struct FormatContextDeleter {
   void operator()(AVFormatContext* p) const { avformat_close_input(&p); }
