@@ -11,6 +11,13 @@
 #   logo.mp4       a white box "logo" and a dark caption band burned in (drawbox; no fonts needed)
 #   flip.mp4       mirrored left-right
 #   trim.mp4       the sub-clip from 1.0 s to 2.6 s of base.mp4
+# Partial copies that share only part of base.mp4's footage, reframed or recoloured, found by temporal
+# matching alone (keyframes spread over clips with other in and out points fall on other instants):
+#   overlap_pad.mp4    1.2 s to 3.4 s of base, pillarboxed into 16:9 (224x126, black bars)
+#   overlap_crop.mp4   0.2 s to 2.2 s of base, centre-cropped to 16:9 (224x126): shares 1.2-2.2 s with the
+#                      padded one, which shows the same picture at the same scale
+#   overlap_rb.mp4     0.6 s to 2.6 s of base with red and blue swapped, at 30 fps
+#   overlap_grey.mp4   2.0 s to 4.0 s of base, pillarboxed with dark grey bars and mirrored
 # distinct_a.mp4 and distinct_b.mp4 are other scenes of the same kind (same sources, other parameters): they
 # must each stay in their own group.
 set -euo pipefail
@@ -34,6 +41,11 @@ ff -i "$OUT/base.mp4" -vf "eq=brightness=0.08:contrast=1.2:gamma=0.8" "${x264[@]
 ff -i "$OUT/base.mp4" -vf "drawbox=x=120:y=8:w=30:h=18:color=white:t=fill,drawbox=x=0:y=100:w=160:h=20:color=black@0.7:t=fill" "${x264[@]}" "$OUT/logo.mp4"
 ff -i "$OUT/base.mp4" -vf hflip "${x264[@]}" "$OUT/flip.mp4"
 ff -ss 1.0 -i "$OUT/base.mp4" -t 1.6 "${x264[@]}" "$OUT/trim.mp4"
+wide=(-vf "scale=168:126,setsar=1,pad=224:126:28:0:black")
+ff -ss 1.2 -i "$OUT/base.mp4" -t 2.2 "${wide[@]}" "${x264[@]}" "$OUT/overlap_pad.mp4"
+ff -ss 0.2 -i "$OUT/base.mp4" -t 2.0 -vf "crop=160:90:0:15,scale=224:126,setsar=1" "${x264[@]}" "$OUT/overlap_crop.mp4"
+ff -ss 0.6 -i "$OUT/base.mp4" -t 2.0 -r 30 -vf "colorchannelmixer=rr=0:rb=1:br=1:bb=0" "${x264[@]}" "$OUT/overlap_rb.mp4"
+ff -ss 2.0 -i "$OUT/base.mp4" -t 2.0 -vf "hflip,scale=168:126,setsar=1,pad=224:126:28:0:0x303030" "${x264[@]}" "$OUT/overlap_grey.mp4"
 ff -f lavfi -i "$(scene -1.25066 0.02012 64x48 90)" "${x264[@]}" "$OUT/distinct_a.mp4"
 ff -f lavfi -i "$(scene 0.3750001200618655 -0.2166393884377127 96x64 200)" "${x264[@]}" "$OUT/distinct_b.mp4"
 du -sh "$OUT"

@@ -54,12 +54,16 @@ TEST_CASE("vidsplit::group_clips") {
     CHECK(g.group_of[0][0] != g.group_of[0][1]);
     CHECK(g.group_count == 2);
   }
-  SUBCASE("a zero threshold keeps the re-encoded pair apart") {
+  SUBCASE("zero thresholds keep the re-encoded pair apart") {
     const auto scans = scan_paths({test::sample("jump/jump_dup_hq.mp4"), test::sample("jump/jump_dup_lq.mp4")});
     GroupingOptions o;
     o.hash_threshold = 0;
     o.max_histogram_distance = 0.0;
+    o.sample_threshold = 0;
     CHECK(group_clips(scans, o).group_count == 2);
+    // The temporal samples alone, at their threshold, join it.
+    o.sample_threshold = GroupingOptions{}.sample_threshold;
+    CHECK(group_clips(scans, o).group_count == 1);
   }
 }
 

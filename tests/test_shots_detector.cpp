@@ -104,10 +104,18 @@ TEST_CASE("vidsplit::ClipSignatureBuilder keeps bounded, evenly spread keyframes
     f.detail = 10.0f;
     f.phash = static_cast<uint64_t>(i);
     f.hist.fill(0.5f);
-    b.add(f);
+    f.view_hash = static_cast<uint64_t>(i) + 1;
+    b.add(f, i / 30.0);
   }
   const ClipSignature c = b.finish();
   REQUIRE(c.keyframe_hashes.size() == 5);
+  // 3333 s at 15 samples a second is 50,000 ticks: the rate halved 6 times to stay under 1024 samples, and
+  // each sample is still the first frame of its tick (every 2 * 64th frame).
+  CHECK(c.sample_step == 64);
+  REQUIRE(c.samples.size() == 782);
+  CHECK(c.samples[0] == 1);
+  CHECK(c.samples[5] == 128 * 5 + 1);
+  CHECK(c.samples[781] == 128 * 781 + 1);
   // Centres of five equal parts of 100000 frames, to within the sampling stride (2048 by then).
   const int64_t centres[] = {10000, 30000, 50000, 70000, 90000};
   for (size_t k = 0; k < 5; ++k) {

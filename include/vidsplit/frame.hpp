@@ -78,6 +78,9 @@ struct AnalysisFrame {
   int64_t pts = 0;    // in VideoInfo::time_base
   double seconds = 0.0;
   bool intra = false;  // an I-frame: encoders put one where a new scene starts
+  // Width / height of the picture as displayed (sample aspect ratio and rotation applied): the square analysis
+  // frame squeezes every picture, and framing-invariant signatures need its true shape back.
+  double display_aspect = 1.0;
   cv::Mat bgr;         // CV_8UC3, analysis_size x analysis_size
 };
 

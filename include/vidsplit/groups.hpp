@@ -3,7 +3,9 @@
 //  - videos with byte-identical video streams (content hash);
 //  - clips whose keyframes are near-duplicates (perceptual-hash Hamming distance, mirror-aware) with
 //    similar colour, confirmed by several keyframes agreeing: recurring scenes inside a video, and
-//    re-encoded, resized or re-uploaded copies across videos.
+//    re-encoded, resized or re-uploaded copies across videos;
+//  - clips whose temporal samples agree at one time offset (temporal_match.cpp): footage shared in part, at
+//    other in and out points, padded or cropped, recoloured or mirrored.
 // Union-find joins them; group ids are numbered in video/clip order, so they are deterministic.
 #pragma once
 
@@ -31,6 +33,15 @@ struct GroupingOptions {
   // Up to this many clips every pair is compared (exact); above it, candidates come from a hash-chunk index
   // (multi-index hashing), which finds pairs sharing an exact 21-bit chunk of some keyframe hash.
   size_t exhaustive_max_clips = 4096;
+  // Temporal matching: two sampled frames agree when their view hashes differ in at most this many bits...
+  int sample_threshold = 10;
+  // ...and two clips share footage when at least this many samples of each agree at one time offset (within
+  // kDriftTicks, for speed changes and frame-phase jitter). 5 samples are a third of a second.
+  int min_agreeing_samples = 5;
+  bool temporal = true;  // --no-temporal-match turns it off
+  // Exhaustive temporal comparison while the clips hold at most this many samples in all (the work grows with
+  // its square); above it, candidates come from a chunk index of the samples.
+  size_t exhaustive_max_samples = 50000;
   int threads = 0;  // for the near-duplicate search; 0 = all cores. Results do not depend on it.
   // Videos with one source key (by name or table) join one group, evidence "same-source-name".
   SourceOptions sources;
@@ -46,8 +57,9 @@ struct ClipRef {
 struct GroupEvidence {
   ClipRef a;
   ClipRef b;
-  std::string reason;       // "identical-stream" or "near-duplicate"
-  // What kind of link a person is asked to check: "copy", "reframed", "colour", "same-take" or "name".
+  std::string reason;       // "identical-stream", "near-duplicate", "footage-overlap" or "same-source-name"
+  // What kind of link a person is asked to check: "copy" (keyframes agree), "overlap" (footage agrees at one
+  // time offset, possibly in part, reframed, recoloured or mirrored) or "name".
   std::string kind;
   // The matched time ranges of both clips, in seconds (whole clips for links by name).
   double a_start_sec = 0.0;
@@ -75,11 +87,25 @@ struct Grouping {
 Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions& options);
 
 // The clip-to-clip test itself, exposed for tests and the audit.
-struct ClipMatch {
+// Two clips that show the same footage at one time offset.
+struct TemporalMatch {
   bool matched = false;
+  int agreeing = 0;        // samples agreeing at the best offset (the fewer of the two clips' counts)
+  int offset_ticks = 0;    // b's time minus a's, in 1 / kSampleRate s ticks
+  int hash_distance = 64;  // smallest distance among the agreeing samples
+  // The stretch where they agree, in seconds from each clip's first frame (end = the last agreeing sample).
+  double a_from = 0.0, a_to = 0.0, b_from = 0.0, b_to = 0.0;
+};
+// Agreement beyond the best offset allowed for: a speed change of 10 % over a 2 s overlap, and the frame phase.
+inline constexpr int kDriftTicks = 2;
+TemporalMatch match_temporal(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options);
+
+struct ClipMatch {
+  bool matched = false;  // by keyframes, or by temporal samples
   int matched_keyframes = 0;
   int hash_distance = 64;
   double histogram_distance = 1.0;
+  TemporalMatch temporal;  // filled where the temporal search found the pair
 };
 ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options);
 
@@ -91,5 +117,8 @@ struct NearDuplicate {
 };
 std::vector<NearDuplicate> find_near_duplicates(const std::vector<const ClipSignature*>& clips,
                                                 const GroupingOptions& options);
+// The pairs whose temporal samples match (a < b, sorted), exhaustive or through a chunk index of the samples.
+std::vector<NearDuplicate> find_temporal_matches(const std::vector<const ClipSignature*>& clips,
+                                                 const GroupingOptions& options);
 
 }  // namespace vidsplit

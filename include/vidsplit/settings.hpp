@@ -40,6 +40,7 @@ struct SplitSettings {
   uint64_t seed = 0;
   double guard = 0.0;
   int group_threshold = 10;
+  bool no_temporal_match = false;  // keyframe matching only: no partial-overlap search over temporal samples
   std::string balance_by = "frames";
   int min_per_class = 1;
   int folds = 0;

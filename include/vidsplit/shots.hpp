@@ -90,6 +90,8 @@ std::string_view to_string(ShotKind kind);
 
 // What a clip keeps of its frames: several keyframe hashes spread over the clip, plus colour averages.
 inline constexpr float kMinKeyframeDetail = 4.0f;
+// Temporal samples kept per clip before their rate halves: 68 s at kSampleRate, 8 KB.
+inline constexpr size_t kMaxTemporalSamples = 1024;
 
 // Clip colour averages are kept at fixed precision (1e-4 for histogram bins, 1e-2 for luma) so they
 // serialise exactly.
@@ -98,7 +100,17 @@ inline float dequantize_hist(int32_t q) { return static_cast<float>(q) / 10000.0
 inline int32_t quantize_luma(double v) { return static_cast<int32_t>(std::lround(v * 100.0)); }
 inline float dequantize_luma(int32_t q) { return static_cast<float>(q) / 100.0f; }
 
+// Temporal samples are taken this many times a second (every 2nd frame at 30 fps): fast action changes a
+// picture within a few frames, and two cuts of one source with other in-points must still sample instants
+// close enough to agree.
+inline constexpr int kSampleRate = 15;
+
 struct ClipSignature {
+  // FrameSignature::view_hash of the clip's first frame in each 1 / (kSampleRate / sample_step) s tick from the
+  // clip's start; 0 where the tick has no usable frame. Matching these at one time offset finds clips that share
+  // footage in any part, at any in and out points.
+  std::vector<uint64_t> samples;
+  int sample_step = 1;  // doubles (keeping every other sample) when a long clip would exceed kMaxTemporalSamples
   std::vector<uint64_t> keyframe_hashes;
   std::vector<uint64_t> keyframe_mirror_hashes;
   std::vector<uint64_t> keyframe_centre_hashes;
@@ -123,11 +135,16 @@ struct Shot {
 class ClipSignatureBuilder {
  public:
   explicit ClipSignatureBuilder(int keyframes = 8);
-  void add(const FrameSignature& frame);
+  // The next frame of the clip, shown at `seconds`.
+  void add(const FrameSignature& frame, double seconds);
   ClipSignature finish() const;
 
  private:
+  void add_sample(uint64_t hash, double seconds);
   int keyframes_;
+  std::vector<uint64_t> temporal_;
+  int sample_step_ = 1;
+  double first_seconds_ = 0.0;
   int64_t seen_ = 0;
   int64_t stride_ = 1;
   std::vector<FrameSignature> samples_;
@@ -141,7 +158,7 @@ class ShotListBuilder {
  public:
   explicit ShotListBuilder(int keyframes = 8) : keyframes_(keyframes), current_(keyframes) {}
   void add_boundary(const Boundary& b);
-  void add_frame(int64_t index, const FrameSignature& signature);
+  void add_frame(int64_t index, double seconds, const FrameSignature& signature);
   // Closes the last shot; fills start/end seconds from the frame times.
   std::vector<Shot> finish(const FrameTimes& times);
 

@@ -9,6 +9,10 @@
 //  - phash_mirror: the same hash of the horizontally mirrored frame, so a flipped copy still matches.
 //  - phash_centre (+ mirror): the hash of the central two thirds, which logos and captions rarely touch.
 //  All identity descriptors are taken inside any black letterbox/pillarbox bars.
+//  - view_hash: the sampled frames' hash for temporal matching, made to survive what copies of footage
+//    undergo: taken on the mean of the three channels (channel swaps, greyscale), on the active picture inside
+//    bars of any dark shade cut to 16:9 (padded and centre-cropped copies of one source line up), and blind
+//    to mirroring (built from the DCT coefficients a flip leaves alone). 0 when the frame is too flat.
 //  - thumb: 16x16 luma thumbnail for frame-level alignment checks.
 //  - detail: luma standard deviation. A flat frame's pHash is noise, so flat frames never serve as keyframes.
 // The HSV and edge planes in FrameFeatures are transient: detectors use them, nothing stores them.
@@ -36,6 +40,7 @@ struct FrameSignature {
   uint64_t phash_mirror = 0;
   uint64_t phash_centre = 0;         // pHash of the central two thirds only
   uint64_t phash_centre_mirror = 0;
+  uint64_t view_hash = 0;
   Histogram hist{};
   std::array<uint8_t, kThumbSide * kThumbSide> thumb{};
 };
@@ -57,7 +62,7 @@ class SignatureExtractor {
   void compute(const AnalysisFrame& frame, FrameFeatures& out);
 
  private:
-  cv::Mat gray_, gray_float_, small_, centre_, thumb_float_, dct_out_, edges_raw_;
+  cv::Mat gray_, gray_float_, small_, centre_, thumb_float_, dct_out_, edges_raw_, bgr_float_, intensity_, view_;
 };
 
 int hamming(uint64_t a, uint64_t b);

@@ -121,6 +121,8 @@ po::options_description split_options(SplitCli& s) {
        "clip unit: seconds left out as `guard` rows at each split boundary")
       ("group-threshold", po::value(&s.group_threshold)->default_value(10),
        "near-duplicate keyframes differ in at most this many of 64 hash bits")
+      ("no-temporal-match", po::bool_switch(&s.no_temporal_match),
+       "match keyframes only: no search for footage shared in part (other in/out points, reframed, recoloured)")
       ("balance-by", po::value(&s.balance_by)->default_value("frames"),
        "what the ratios measure: frames, seconds or clips")
       ("min-per-class", po::value(&s.min_per_class)->default_value(1),

@@ -1,5 +1,7 @@
 #include "vidsplit/shots.hpp"
 
+#include <cmath>
+
 namespace vidsplit {
 
 namespace {
@@ -9,7 +11,25 @@ constexpr size_t kMaxSamples = 64;
 
 ClipSignatureBuilder::ClipSignatureBuilder(int keyframes) : keyframes_(keyframes < 1 ? 1 : keyframes) {}
 
-void ClipSignatureBuilder::add(const FrameSignature& frame) {
+void ClipSignatureBuilder::add_sample(uint64_t hash, double seconds) {
+  if (seen_ == 0) first_seconds_ = seconds;
+  const auto tick = [&] { return std::floor((seconds - first_seconds_) * kSampleRate / sample_step_ + 1e-6); };
+  // A timestamp before the clip's first (out-of-order pts) has no tick.
+  if (tick() < 0) return;
+  while (tick() >= static_cast<double>(kMaxTemporalSamples)) {
+    // Keep every other tick, so the survivors stay on the clip's time grid at half the rate.
+    for (size_t i = 0; 2 * i < temporal_.size(); ++i) temporal_[i] = temporal_[2 * i];
+    temporal_.resize((temporal_.size() + 1) / 2);
+    sample_step_ *= 2;
+  }
+  const auto t = static_cast<size_t>(tick());
+  if (t < temporal_.size()) return;  // the tick's first frame is its sample
+  temporal_.resize(t, 0);
+  temporal_.push_back(hash);
+}
+
+void ClipSignatureBuilder::add(const FrameSignature& frame, double seconds) {
+  add_sample(frame.view_hash, seconds);
   if (seen_ % stride_ == 0 && frame.detail >= kMinKeyframeDetail) {
     samples_.push_back(frame);
     if (samples_.size() == kMaxSamples) {
@@ -26,6 +46,8 @@ void ClipSignatureBuilder::add(const FrameSignature& frame) {
 
 ClipSignature ClipSignatureBuilder::finish() const {
   ClipSignature sig;
+  sig.samples = temporal_;
+  sig.sample_step = sample_step_;
   const size_t n = samples_.size();
   const size_t k = std::min(n, static_cast<size_t>(keyframes_));
   for (size_t i = 0; i < k; ++i) {

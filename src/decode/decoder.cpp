@@ -157,6 +157,7 @@ struct VideoDecoder::Impl {
   UniqueSwsContext sws;
   BoxScaler box;
   int stream_index = -1;
+  AVRational stream_sar{0, 1};  // the container's or codec's sample aspect ratio, for frames that carry none
   VideoInfo info;
   FrameTimes times;
   Hasher64 hasher;
@@ -286,6 +287,7 @@ struct VideoDecoder::Impl {
     info.coded_width = par->width;
     info.coded_height = par->height;
     info.rotation = display_rotation(*stream);
+    stream_sar = stream->sample_aspect_ratio.num > 0 ? stream->sample_aspect_ratio : par->sample_aspect_ratio;
     const bool quarter = info.rotation == 90 || info.rotation == 270;
     info.display_width = quarter ? par->height : par->width;
     info.display_height = quarter ? par->width : par->height;
@@ -412,6 +414,17 @@ struct VideoDecoder::Impl {
     while (!unseen.empty() && unseen.top().first < pts) count_oldest_unseen();
   }
 
+  // The frame's shape as shown: its sample aspect ratio (the stream's when the frame has none) and rotation.
+  // Clamped, as a corrupt SAR of 1:1000 would otherwise squeeze the framing views to nothing.
+  double display_aspect(const AVFrame& f) const {
+    AVRational sar = f.sample_aspect_ratio;
+    if (sar.num <= 0 || sar.den <= 0) sar = stream_sar;
+    const double shown = sar.num > 0 && sar.den > 0 ? av_q2d(sar) : 1.0;
+    double aspect = f.height > 0 ? f.width * shown / f.height : 1.0;
+    if (info.rotation == 90 || info.rotation == 270) aspect = 1.0 / aspect;
+    return std::clamp(aspect, 0.25, 4.0);
+  }
+
   void emit(AnalysisFrame& out) {
     check_pixels(frame->width, frame->height);
     int64_t pts = frame_timestamp(*frame);
@@ -425,6 +438,7 @@ struct VideoDecoder::Impl {
     out.pts = pts;
     out.seconds = times.seconds_of_pts(pts);
     out.intra = frame->pict_type == AV_PICTURE_TYPE_I;
+    out.display_aspect = display_aspect(*frame);
     // Upright size before rotation: the analysis square, or the coded size for display_size.
     int width = options.display_size ? info.coded_width : options.analysis_size;
     int height = options.display_size ? info.coded_height : options.analysis_size;

@@ -111,14 +111,30 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
   std::vector<const ClipSignature*> signatures;
   for (size_t v = 0; v < scans.size(); ++v)
     for (const Shot& s : scans[v].shots)
-      if (s.kind == ShotKind::Shot && !s.signature.keyframe_hashes.empty()) {
+      if (s.kind == ShotKind::Shot && (!s.signature.keyframe_hashes.empty() || !s.signature.samples.empty())) {
         clips.push_back({v, s.index});
         signatures.push_back(&s.signature);
       }
-  for (const NearDuplicate& d : find_near_duplicates(signatures, options))
-    join({.a = clips[d.a], .b = clips[d.b], .reason = "near-duplicate", .kind = "copy",
-          .score = static_cast<double>(d.match.matched_keyframes), .matched_keyframes = d.match.matched_keyframes,
-          .hash_distance = d.match.hash_distance, .histogram_distance = d.match.histogram_distance});
+  for (const NearDuplicate& d : find_near_duplicates(signatures, options)) {
+    const TemporalMatch& t = d.match.temporal;
+    if (d.match.matched_keyframes > 0 && !t.matched) {
+      join({.a = clips[d.a], .b = clips[d.b], .reason = "near-duplicate", .kind = "copy",
+            .score = static_cast<double>(d.match.matched_keyframes), .matched_keyframes = d.match.matched_keyframes,
+            .hash_distance = d.match.hash_distance, .histogram_distance = d.match.histogram_distance});
+      continue;
+    }
+    // Temporal matches say where the footage agrees: both stretches, from each clip's start.
+    const Shot& a = scans[clips[d.a].video].shots[static_cast<size_t>(clips[d.a].clip)];
+    const Shot& b = scans[clips[d.b].video].shots[static_cast<size_t>(clips[d.b].clip)];
+    const bool keyframes_too = d.match.matched_keyframes > 0;
+    join({.a = clips[d.a], .b = clips[d.b], .reason = keyframes_too ? "near-duplicate" : "footage-overlap",
+          .kind = keyframes_too ? "copy" : "overlap", .a_start_sec = a.start_sec + t.a_from,
+          .a_end_sec = std::min(a.end_sec, a.start_sec + t.a_to + 1.0 / kSampleRate),
+          .b_start_sec = b.start_sec + t.b_from, .b_end_sec = std::min(b.end_sec, b.start_sec + t.b_to + 1.0 / kSampleRate),
+          .score = static_cast<double>(t.agreeing), .matched_keyframes = d.match.matched_keyframes,
+          .hash_distance = keyframes_too ? d.match.hash_distance : t.hash_distance,
+          .histogram_distance = d.match.histogram_distance});
+  }
 
   // Known source ids, after the pixel links so that those (which say where the footage matched) explain a
   // group first. Every clip of a video joins the first clip of the first video with its key.

@@ -1,11 +1,10 @@
 // Finding near-duplicate clip pairs: every pair for small sets, a hash-chunk index for large ones.
 #include "vidsplit/groups.hpp"
-#include "vidsplit/threads.hpp"
+#include "groups/parallel_clips.hpp"
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <thread>
+#include <tuple>
 
 namespace vidsplit {
 
@@ -80,32 +79,12 @@ class ChunkIndex {
   std::array<Table, 2 * kChunks> tables_;
 };
 
-// Runs `work(i, out)` for every clip i on `threads` workers, each on contiguous blocks; concatenating the
-// blocks' results in order makes the output independent of the thread count.
-template <typename Work>
-std::vector<NearDuplicate> for_each_clip(size_t n, int threads, Work work) {
-  const size_t workers = std::min<size_t>(static_cast<size_t>(thread_budget(threads)), n / 64 + 1);
-  constexpr size_t kBlock = 256;
-  const size_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<std::vector<NearDuplicate>> found(blocks);
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t b; (b = next.fetch_add(1)) < blocks;)
-      for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) work(i, found[b]);
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(run);
-  run();
-  for (auto& t : pool) t.join();
-  std::vector<NearDuplicate> all;
-  for (auto& f : found) all.insert(all.end(), f.begin(), f.end());
-  return all;
-}
-
 }  // namespace
 
-std::vector<NearDuplicate> find_near_duplicates(const std::vector<const ClipSignature*>& clips,
-                                                const GroupingOptions& options) {
+namespace {
+
+std::vector<NearDuplicate> keyframe_matches(const std::vector<const ClipSignature*>& clips,
+                                            const GroupingOptions& options) {
   const size_t n = clips.size();
   if (n <= options.exhaustive_max_clips) {
     return for_each_clip(n, options.threads, [&](size_t i, std::vector<NearDuplicate>& out) {
@@ -138,6 +117,31 @@ std::vector<NearDuplicate> find_near_duplicates(const std::vector<const ClipSign
       from = to;
     }
   });
+}
+
+}  // namespace
+
+std::vector<NearDuplicate> find_near_duplicates(const std::vector<const ClipSignature*>& clips,
+                                                const GroupingOptions& options) {
+  std::vector<NearDuplicate> keyframes = keyframe_matches(clips, options);
+  if (!options.temporal) return keyframes;
+  std::vector<NearDuplicate> temporal = find_temporal_matches(clips, options);
+  // The union, in pair order; a pair both searches found keeps its keyframe match and gains the temporal one.
+  std::vector<NearDuplicate> all;
+  all.reserve(keyframes.size() + temporal.size());
+  const auto before = [](const NearDuplicate& x, const NearDuplicate& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); };
+  size_t k = 0, t = 0;
+  while (k < keyframes.size() || t < temporal.size()) {
+    if (t == temporal.size() || (k < keyframes.size() && before(keyframes[k], temporal[t]))) {
+      all.push_back(keyframes[k++]);
+    } else if (k == keyframes.size() || before(temporal[t], keyframes[k])) {
+      all.push_back(temporal[t++]);
+    } else {
+      all.push_back(keyframes[k++]);
+      all.back().match.temporal = temporal[t++].match.temporal;
+    }
+  }
+  return all;
 }
 
 }  // namespace vidsplit

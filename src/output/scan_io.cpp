@@ -19,7 +19,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+// 2 added the clips' temporal samples; version 1 files still read (their clips have none, so only their
+// keyframes match).
+constexpr int kFormatVersion = 2;
+constexpr int kOldestFormatVersion = 1;
 
 std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
 
@@ -43,6 +46,34 @@ json hex_list(const std::vector<uint64_t>& values) {
   json list = json::array();
   for (uint64_t v : values) list.push_back(hex64(v));
   return list;
+}
+
+// Temporal samples as one string: 16 hex digits per sample, '.' for a tick without one. A list of JSON
+// strings would take 3 more bytes per sample, and there are 15 a second.
+std::string samples_text(const std::vector<uint64_t>& samples) {
+  std::string text;
+  text.reserve(samples.size() * 16);
+  for (uint64_t v : samples) text += v == 0 ? std::string(".") : hex64(v);
+  return text;
+}
+
+std::vector<uint64_t> read_samples(const std::string& text) {
+  std::vector<uint64_t> samples;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '.') {
+      samples.push_back(0);
+      ++i;
+      continue;
+    }
+    if (text.size() - i < 16) throw Error(fmt::format("samples ends in a cut-off hash '{}'", text.substr(i)));
+    const uint64_t v = parse_hex64(text.substr(i, 16));
+    if (v == 0) throw Error("samples holds a zero hash (a tick without a sample is '.')");
+    samples.push_back(v);
+    i += 16;
+  }
+  if (samples.size() > kMaxTemporalSamples)
+    throw Error(fmt::format("samples has {} entries, more than {}", samples.size(), kMaxTemporalSamples));
+  return samples;
 }
 
 // Reads a list of hex hashes that must have `size` entries.
@@ -142,7 +173,9 @@ json video_json(const VideoScan& s) {
                      {"centre_keyframes", hex_list(sig.keyframe_centre_hashes)},
                      {"centre_mirror_keyframes", hex_list(sig.keyframe_centre_mirror_hashes)},
                      {"hist_e4", hist},
-                     {"luma_e2", quantize_luma(shot.signature.mean_luma)}});
+                     {"luma_e2", quantize_luma(shot.signature.mean_luma)},
+                     {"sample_step", sig.sample_step},
+                     {"samples", samples_text(sig.samples)}});
   }
   j["shots"] = shots;
   return j;
@@ -217,6 +250,12 @@ VideoScan video_from_json(const json& j) {
       throw Error(fmt::format("hist_e4 has {} bins, expected {}", hist.size(), shot.signature.mean_hist.size()));
     for (size_t b = 0; b < hist.size(); ++b) shot.signature.mean_hist[b] = dequantize_hist(integer<int32_t>(hist[b], "hist_e4"));
     shot.signature.mean_luma = dequantize_luma(integer<int32_t>(member(js, "luma_e2"), "luma_e2"));
+    if (js.contains("samples")) {
+      sig.samples = read_samples(string_field(js, "samples"));
+      sig.sample_step = integer<int32_t>(member(js, "sample_step"), "sample_step");
+      if (sig.sample_step < 1 || sig.sample_step > (1 << 20) || (sig.sample_step & (sig.sample_step - 1)) != 0)
+        throw Error(fmt::format("sample_step {} is not a power of 2 in 1..2^20", sig.sample_step));
+    }
     shot.start_sec = s.times.seconds(shot.start_frame);
     shot.end_sec = s.times.seconds(shot.end_frame);
     s.shots.push_back(std::move(shot));
@@ -296,7 +335,8 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
       if (!header) {
         if (j.value("format", "") != "vidsplit-scan") throw Error("not a vidsplit scan (no format header)");
         // Not j.value("format_version", 0): that casts a float to int (fuzz_readers: 8.9e82).
-        if (!j.contains("format_version") || j["format_version"] != kFormatVersion)
+        if (!j.contains("format_version") || !j["format_version"].is_number_integer() ||
+            j["format_version"] < kOldestFormatVersion || j["format_version"] > kFormatVersion)
           throw Error(fmt::format("unsupported scan format_version {}", j.value("format_version", json()).dump()));
         parameters = j.value("parameters", json::object());
         if (origin && j.contains("origin")) {

@@ -158,7 +158,7 @@ class FrameAnalyser {
     detector_->process(features, boundaries_);
     features.index = video_frame;
     if (options_.on_frame) options_.on_frame(features, *detector_);
-    waiting_.emplace_back(video_frame, keep);
+    waiting_.push_back({video_frame, features.seconds, keep});
     settle(detector_->settled_before());
     if (unreported_ >= 64) {
       on_frames_(unreported_);
@@ -195,8 +195,8 @@ class FrameAnalyser {
     }
     boundaries_.clear();
     const int64_t video_before = analysed_.video_frame(before);
-    while (!waiting_.empty() && waiting_.front().first < video_before) {
-      shots_.add_frame(waiting_.front().first, waiting_.front().second);
+    while (!waiting_.empty() && waiting_.front().index < video_before) {
+      shots_.add_frame(waiting_.front().index, waiting_.front().seconds, waiting_.front().signature);
       waiting_.pop_front();
     }
   }
@@ -209,7 +209,13 @@ class FrameAnalyser {
   FrameFeatures features_;
   AnalysedFrames analysed_;
   std::vector<Boundary> boundaries_;
-  std::deque<std::pair<int64_t, FrameSignature>> waiting_;
+  // Frames the detector has not settled yet: what the shot list will keep of each.
+  struct Waiting {
+    int64_t index;
+    double seconds;
+    FrameSignature signature;
+  };
+  std::deque<Waiting> waiting_;
   std::vector<std::pair<int64_t, int64_t>> quiet_;
   int64_t unreported_ = 0, last_frame_ = -1;  // progress counts video frames, skipped ones included
   int64_t added_ = 0;
@@ -449,6 +455,7 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
   std::deque<Key> keys;
   std::optional<StretchChange> previous;  // the stretch before the next one to decide
   FrameFeatures blended;
+  FrameSignature kept;
   int64_t blends = 0;
   std::vector<PacketSize> packets;  // those read up to the newest keyframe, not yet used
   std::vector<int64_t> frame_pts;
@@ -489,7 +496,10 @@ void scan_keyframes_first(VideoScan& scan, const DecoderFactory& open, const Sca
       const double t = static_cast<double>(i - first) / static_cast<double>(end - first);
       blend(a.features, b.features, t, blended);
       blended.stand_in = motion;
-      analyser.add(i, false, blended, (t < 0.5 ? a.features : b.features).signature);
+      // A stand-in shows no real frame: the clip keeps the nearer keyframe's signature but no temporal sample.
+      kept = (t < 0.5 ? a.features : b.features).signature;
+      kept.view_hash = 0;
+      analyser.add(i, false, blended, kept);
       ++blends;
     }
   };

@@ -108,6 +108,7 @@ SplitOptions to_split_options(const SplitSettings& s) {
   if (s.guard > 0 && o.grouping.unit != Unit::Clip)
     throw ConfigError("--guard applies only with --unit clip (whole videos have no boundaries to guard)");
   o.grouping.hash_threshold = checked_group_threshold(s.group_threshold);
+  o.grouping.temporal = !s.no_temporal_match;
   o.balance_by = parse_balance_by(s.balance_by);
   if (s.min_per_class < 0) throw ConfigError("--min-per-class must be >= 0");
   o.min_per_class = s.min_per_class;
@@ -136,6 +137,7 @@ nlohmann::json split_parameters(const SplitOptions& o) {
           {"seed", o.seed},
           {"guard_seconds", o.guard_seconds},
           {"group_threshold", o.grouping.hash_threshold},
+          {"temporal_match", o.grouping.temporal},
           {"balance_by", to_string(o.balance_by)},
           {"min_per_class", o.min_per_class},
           {"folds", o.folds},

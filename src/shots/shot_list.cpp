@@ -18,7 +18,7 @@ void ShotListBuilder::close(int64_t end) {
   start_ = end;
 }
 
-void ShotListBuilder::add_frame(int64_t index, const FrameSignature& signature) {
+void ShotListBuilder::add_frame(int64_t index, double seconds, const FrameSignature& signature) {
   if (kind_ == ShotKind::Transition && index >= transition_end_) {
     close(index);
     kind_ = ShotKind::Shot;
@@ -31,7 +31,7 @@ void ShotListBuilder::add_frame(int64_t index, const FrameSignature& signature) 
     kind_ = b.kind == BoundaryKind::Cut ? ShotKind::Shot : ShotKind::Transition;
     transition_end_ = b.end;
   }
-  current_.add(signature);
+  current_.add(signature, seconds);
   frames_ = index + 1;
 }
 

@@ -14,9 +14,17 @@ namespace {
 constexpr uint8_t kDarkValue = 32;
 // Lowest Canny hysteresis threshold (Sobel gradient units).
 constexpr double kMinCannyLow = 20.0;
+// Below this spread (of the 32x32 view, 0..255) a frame is too flat for its hash to mean anything.
+constexpr double kMinViewDetail = 4.0;
 // A black bar's row or column: mean luma below the first, no pixel above the second.
 constexpr double kBarMeanLuma = 12.0;
 constexpr double kBarMaxLuma = 40.0;
+// A bar of another shade: no more spread than compression noise, and darker than most pictures.
+constexpr double kFlatBarRange = 10.0;
+constexpr double kFlatBarMeanLuma = 80.0;
+// The framing view's shape. A 4:3 picture pillarboxed into 16:9 and the same picture centre-cropped to fill
+// 16:9 both show its central 16:9 band at the same scale; a 16:9 source letterboxed into 4:3 shows all of it.
+constexpr double kViewAspect = 16.0 / 9.0;
 
 // pHash bits from the 8x8 lowest-frequency DCT coefficients: bit k is set when coefficient k exceeds the
 // median of the 63 non-DC ones. `mirror` negates odd horizontal frequencies, which is exactly the DCT of
@@ -39,15 +47,24 @@ uint64_t dct_hash(const cv::Mat& dct, bool mirror) {
 }
 
 // True when a row or column of the frame is part of a black bar: dark on average and nowhere bright.
-bool is_bar(const cv::Mat& line) {
+bool is_black_bar(const cv::Mat& line) {
   double max = 0;
   cv::minMaxLoc(line, nullptr, &max);
   return cv::mean(line)[0] < kBarMeanLuma && max < kBarMaxLuma;
 }
 
-// The region inside black bars on any side. Bars may cover at most a third of the frame in each direction;
+// True when a row or column is a bar of any dark shade: flat and darkish. Padding that was graded, brightened
+// or filled with grey is no longer black, yet it is still no picture.
+bool is_flat_bar(const cv::Mat& line) {
+  double min = 0, max = 0;
+  cv::minMaxLoc(line, &min, &max);
+  return max - min <= kFlatBarRange && cv::mean(line)[0] < kFlatBarMeanLuma;
+}
+
+// The region inside bars on any side. Bars may cover at most a third of the frame in each direction;
 // beyond that the frame is simply dark (a night scene, a fade) and is used whole.
-cv::Rect content_box(const cv::Mat& gray) {
+template <typename IsBar>
+cv::Rect inside_bars(const cv::Mat& gray, IsBar is_bar) {
   int top = 0, bottom = gray.rows, left = 0, right = gray.cols;
   while (top < gray.rows / 3 && is_bar(gray.row(top))) ++top;
   while (bottom > gray.rows * 2 / 3 && is_bar(gray.row(bottom - 1))) --bottom;
@@ -61,6 +78,45 @@ cv::Rect content_box(const cv::Mat& gray) {
   // alone, and the box would change from frame to frame. Bars frame a picture clearly brighter than any bar.
   if (cv::mean(gray(box))[0] < kBarMaxLuma) return {0, 0, gray.cols, gray.rows};
   return box;
+}
+
+// The active picture cut to kViewAspect around its centre, in the pixels of the square analysis frame
+// (`display_aspect` is the picture's real width / height, which the square frame squeezed away).
+cv::Rect framing_view(cv::Rect active, cv::Size frame, double display_aspect) {
+  const double aspect = active.width * display_aspect * frame.height / (static_cast<double>(active.height) * frame.width);
+  cv::Rect view = active;
+  if (aspect > kViewAspect) view.width = std::max(4, static_cast<int>(std::lround(active.width * kViewAspect / aspect)));
+  else view.height = std::max(4, static_cast<int>(std::lround(active.height * aspect / kViewAspect)));
+  view.x += (active.width - view.width) / 2;
+  view.y += (active.height - view.height) / 2;
+  return view;
+}
+
+// A 64-bit hash that mirroring cannot change, from the 8x8 lowest DCT frequencies. Mirroring keeps the even
+// horizontal frequencies and negates the odd ones, so bits 0..30 compare the even ones (without DC) with
+// their median and bits 31..62 the magnitudes of the odd ones with theirs. Bit 63 is always set: a real
+// hash is never 0, which marks a missing sample.
+uint64_t mirror_free_hash(const cv::Mat& dct) {
+  std::array<float, 31> even{};
+  std::array<float, 32> odd{};
+  size_t e = 0, o = 0;
+  for (int v = 0; v < 8; ++v)
+    for (int u = 0; u < 8; ++u) {
+      const float x = dct.at<float>(v, u);
+      if (u % 2 == 1) odd[o++] = std::fabs(x);
+      else if (u != 0 || v != 0) even[e++] = x;
+    }
+  auto even_sorted = even;
+  auto odd_sorted = odd;
+  std::nth_element(even_sorted.begin(), even_sorted.begin() + 15, even_sorted.end());
+  std::nth_element(odd_sorted.begin(), odd_sorted.begin() + 16, odd_sorted.end());
+  const float even_median = even_sorted[15], odd_median = odd_sorted[16];
+  uint64_t bits = uint64_t{1} << 63;
+  for (size_t k = 0; k < even.size(); ++k)
+    if (even[k] > even_median) bits |= uint64_t{1} << k;
+  for (size_t k = 0; k < odd.size(); ++k)
+    if (odd[k] > odd_median) bits |= uint64_t{1} << (31 + k);
+  return bits;
 }
 
 void marginal_histogram(const cv::Mat& hsv, Histogram& hist) {
@@ -99,7 +155,7 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
 
   // The identity descriptors (histogram, hashes, thumbnail) describe the picture inside any letterbox or
   // pillarbox bars, so a padded or aspect-changed copy still matches its source.
-  const cv::Rect picture = content_box(gray_);
+  const cv::Rect picture = inside_bars(gray_, is_black_bar);
   marginal_histogram(out.hsv(picture), sig.hist);
   // The 32x32 hash input stays in float: rounding it to 8 bits again would make the hash of a dim,
   // low-contrast frame (the end of a fade, a night scene) flip on quantisation noise.
@@ -119,6 +175,18 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
   cv::dct(centre_, dct_out_);
   sig.phash_centre = dct_hash(dct_out_, false);
   sig.phash_centre_mirror = dct_hash(dct_out_, true);
+
+  // The sampled-frame hash: the framing view of the channels' mean (a swap of red and blue, greyscale or a
+  // channel-order mix-up leave it alone), hashed so that a mirrored copy gives the same bits.
+  // The channel sum is exact in float whatever the channel order, so swapped channels give the same bits.
+  frame.bgr.convertTo(bgr_float_, CV_32F);
+  cv::transform(bgr_float_, intensity_, cv::Matx13f(1.0f, 1.0f, 1.0f));
+  intensity_ *= 1.0 / 3;
+  const cv::Rect view = framing_view(inside_bars(gray_, is_flat_bar), gray_.size(), frame.display_aspect);
+  cv::resize(intensity_(view), view_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
+  cv::meanStdDev(view_, mean, stddev);
+  cv::dct(view_, dct_out_);
+  sig.view_hash = stddev[0] >= kMinViewDetail ? mirror_free_hash(dct_out_) : 0;
 
   cv::resize(small_, thumb_float_, cv::Size(kThumbSide, kThumbSide), 0, 0, cv::INTER_AREA);
   cv::Mat thumb(kThumbSide, kThumbSide, CV_8U, sig.thumb.data());
