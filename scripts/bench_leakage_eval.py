@@ -5,8 +5,9 @@ Usage: bench_leakage_eval.py TRUTH.csv OUT_DIR [--label NAME] [--unit clip|video
        bench_leakage_eval.py --table FILE.json...      (the figures of several runs side by side)
 
 Each truth shot (TRUTH.csv from bench_leakage_gen.py) is mapped to the non-excluded rows of OUT_DIR/clips.csv
-that overlap its fully visible frames: its splits and groups are the sets of theirs (a shot whose rows are all
-excluded, or whose video failed, has none). Figures:
+that overlap its fully visible frames: its splits are the set of theirs, its group the group of the row holding
+most of its frames (a shot whose rows are all excluded, or whose video failed, has none). "Share a group"
+below compares those groups. Figures:
 - split across: pairs of shots of one source whose source intervals overlap (in two compilations or in one)
   with frames in two different splits. Target 0: that is the leakage.
 - recall per transformation: overlap pairs in different compilations whose rows share a group. A pair with one
@@ -96,6 +97,11 @@ def evaluate(truth_path, out_dir, label, unit):
         hit = [r for r in rows.get(s["video"], []) if r[0] < s["end"] and s["start"] < r[1] and r[2] != "excluded"]
         s["splits"] = {r[2] for r in hit}
         s["groups"] = {r[3] for r in hit}
+        # The group holding most of the shot's frames: what recall and precision compare. A detected transition
+        # that runs a few frames into the next shot joins the shot before it, so "any row's group" would link
+        # shots that no footage links.
+        frames = lambda r: min(r[1], s["end"]) - max(r[0], s["start"])
+        s["group"] = max(hit, key=lambda r: (frames(r), -r[0]))[3] if hit else None
     videos = sorted({s["video"] for s in shots})
 
     def bump(d, k, ok):
@@ -109,7 +115,7 @@ def evaluate(truth_path, out_dir, label, unit):
     linked = Components(videos)       # overlapping footage: the true leakage groups
     same_source = Components(videos)  # any shared source: what a video-level group may rightly join
     for a, b in itertools.combinations(shots, 2):
-        shared = bool(a["groups"] & b["groups"])
+        shared = a["group"] is not None and a["group"] == b["group"]
         cross = a["video"] != b["video"]
         same_src = a["source"] == b["source"]
         if cross and shared:

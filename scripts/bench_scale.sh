@@ -11,8 +11,9 @@
 # Needs: python3 and GNU time as /usr/bin/time.
 #
 # The scan: every line is a real one, from `vidsplit scan tests/data/gray_cut.mp4`, with a new id, path and
-# label (400 classes), 300 frames, 1 to 3 shots (1.6 on average) and random keyframe hashes (8 of each kind per
-# shot, the default --keyframes-per-clip), so no two videos are near-duplicates, while all share one colour
+# label (400 classes), 300 frames, 1 to 3 shots (1.6 on average), random keyframe hashes (8 of each kind per
+# shot, the default --keyframes-per-clip) and random temporal samples (15 a second, as a scan keeps), so no two
+# videos are near-duplicates, while all share one colour
 # histogram, so the near-duplicate search still checks every candidate it finds. What it measures is what grows
 # with the number of videos: reading the scan, the search, the solver and the manifests.
 set -euo pipefail
@@ -40,7 +41,7 @@ if [[ -z "${VIDSPLIT:-}" ]]; then
 fi
 
 mkdir -p "$WORK"
-SCAN="$WORK/scan_${VIDEOS}_v2.jsonl"
+SCAN="$WORK/scan_${VIDEOS}_v3.jsonl"
 if [[ ! -s "$SCAN" ]]; then
   echo "bench: writing a synthetic scan of $VIDEOS videos to $SCAN (done once, reused later)" >&2
   rm -rf "$WORK/template"
@@ -55,6 +56,8 @@ rnd = random.Random(1)
 labels = [f"class{i:03d}" for i in range(400)]
 keyframes = json.loads(header)["parameters"]["keyframes_per_clip"]  # as many as a detailed clip has
 hashes = lambda: [f"{rnd.getrandbits(64):016x}" for _ in range(keyframes)]
+# One view hash per 1/15 s tick (2 frames at 30 fps); bit 63 is set in every real one.
+samples = lambda frames: "".join(f"{rnd.getrandbits(63) | 1 << 63:016x}" for _ in range((frames + 1) // 2))
 with open(out_path, "w") as out:
     out.write(header + "\n")
     for v in range(videos):
@@ -65,7 +68,8 @@ with open(out_path, "w") as out:
         cuts = sorted(rnd.sample(range(20, 280), rnd.choice([1, 1, 1, 2, 3]) - 1))
         bounds = [0] + cuts + [300]
         video["shots"] = [dict(shot_template, start_frame=a, end_frame=b, kind="shot", keyframes=hashes(),
-                               mirror_keyframes=hashes(), centre_keyframes=hashes(), centre_mirror_keyframes=hashes())
+                               mirror_keyframes=hashes(), centre_keyframes=hashes(), centre_mirror_keyframes=hashes(),
+                               sample_step=1, samples=samples(b - a))
                           for a, b in zip(bounds, bounds[1:])]
         out.write(json.dumps(video, separators=(",", ":")) + "\n")
 EOF

@@ -28,6 +28,10 @@ TEST_CASE("groups: transformed copies join their source") {
   SUBCASE("logo and caption band burned in") { CHECK(grouped_with_base("logo.mp4")); }
   SUBCASE("mirrored left-right") { CHECK(grouped_with_base("flip.mp4")); }
   SUBCASE("trimmed to a sub-clip") { CHECK(grouped_with_base("trim.mp4")); }
+  SUBCASE("a part of it pillarboxed into 16:9") { CHECK(grouped_with_base("overlap_pad.mp4")); }
+  SUBCASE("a part of it centre-cropped to 16:9") { CHECK(grouped_with_base("overlap_crop.mp4")); }
+  SUBCASE("a part of it with red and blue swapped") { CHECK(grouped_with_base("overlap_rb.mp4")); }
+  SUBCASE("a part of it mirrored, with grey bars") { CHECK(grouped_with_base("overlap_grey.mp4")); }
 }
 
 TEST_CASE("groups: other scenes of the same kind stay apart") {

@@ -109,7 +109,8 @@ struct ClipMatch {
 };
 ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options);
 
-// Every matching pair (a < b, indices into `clips`), sorted. Exhaustive or indexed, as options say.
+// Every matching pair (a < b, indices into `clips`), sorted: keyframe matches and, with options.temporal,
+// temporal ones (a pair both find carries both). Exhaustive or indexed, as options say.
 struct NearDuplicate {
   size_t a = 0;
   size_t b = 0;

@@ -61,15 +61,14 @@ bool is_flat_bar(const cv::Mat& line) {
   return max - min <= kFlatBarRange && cv::mean(line)[0] < kFlatBarMeanLuma;
 }
 
-// The region inside bars on any side. Bars may cover at most a third of the frame in each direction;
+// The region inside black bars on any side. Bars may cover at most a third of the frame in each direction;
 // beyond that the frame is simply dark (a night scene, a fade) and is used whole.
-template <typename IsBar>
-cv::Rect inside_bars(const cv::Mat& gray, IsBar is_bar) {
+cv::Rect content_box(const cv::Mat& gray) {
   int top = 0, bottom = gray.rows, left = 0, right = gray.cols;
-  while (top < gray.rows / 3 && is_bar(gray.row(top))) ++top;
-  while (bottom > gray.rows * 2 / 3 && is_bar(gray.row(bottom - 1))) --bottom;
-  while (left < gray.cols / 3 && is_bar(gray.col(left))) ++left;
-  while (right > gray.cols * 2 / 3 && is_bar(gray.col(right - 1))) --right;
+  while (top < gray.rows / 3 && is_black_bar(gray.row(top))) ++top;
+  while (bottom > gray.rows * 2 / 3 && is_black_bar(gray.row(bottom - 1))) --bottom;
+  while (left < gray.cols / 3 && is_black_bar(gray.col(left))) ++left;
+  while (right > gray.cols * 2 / 3 && is_black_bar(gray.col(right - 1))) --right;
   const bool dark = top == gray.rows / 3 || left == gray.cols / 3 || bottom == gray.rows * 2 / 3 ||
                     right == gray.cols * 2 / 3;
   if (dark) return {0, 0, gray.cols, gray.rows};
@@ -78,6 +77,26 @@ cv::Rect inside_bars(const cv::Mat& gray, IsBar is_bar) {
   // alone, and the box would change from frame to frame. Bars frame a picture clearly brighter than any bar.
   if (cv::mean(gray(box))[0] < kBarMaxLuma) return {0, 0, gray.cols, gray.rows};
   return box;
+}
+
+// The active picture for the framing view: inside bars of any dark shade. Columns are judged between the
+// bars found above and below, so a windowboxed picture loses both. Unlike content_box, a dim picture (a dark
+// film scene) keeps its box: what makes it a picture is that it varies more than a bar does, and the frames
+// of a fade, whose box may wander, are too flat to give a view hash at all.
+cv::Rect active_picture(const cv::Mat& gray) {
+  int top = 0, bottom = gray.rows, left = 0, right = gray.cols;
+  while (top < gray.rows / 3 && is_flat_bar(gray.row(top))) ++top;
+  while (bottom > gray.rows * 2 / 3 && is_flat_bar(gray.row(bottom - 1))) --bottom;
+  const cv::Range rows(top, bottom);
+  while (left < gray.cols / 3 && is_flat_bar(gray.col(left).rowRange(rows))) ++left;
+  while (right > gray.cols * 2 / 3 && is_flat_bar(gray.col(right - 1).rowRange(rows))) --right;
+  const cv::Rect whole(0, 0, gray.cols, gray.rows);
+  if (top == gray.rows / 3 || left == gray.cols / 3 || bottom == gray.rows * 2 / 3 || right == gray.cols * 2 / 3)
+    return whole;
+  const cv::Rect box(left, top, right - left, bottom - top);
+  cv::Scalar mean, spread;
+  cv::meanStdDev(gray(box), mean, spread);
+  return spread[0] < kFlatBarRange ? whole : box;
 }
 
 // The active picture cut to kViewAspect around its centre, in the pixels of the square analysis frame
@@ -155,7 +174,7 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
 
   // The identity descriptors (histogram, hashes, thumbnail) describe the picture inside any letterbox or
   // pillarbox bars, so a padded or aspect-changed copy still matches its source.
-  const cv::Rect picture = inside_bars(gray_, is_black_bar);
+  const cv::Rect picture = content_box(gray_);
   marginal_histogram(out.hsv(picture), sig.hist);
   // The 32x32 hash input stays in float: rounding it to 8 bits again would make the hash of a dim,
   // low-contrast frame (the end of a fade, a night scene) flip on quantisation noise.
@@ -182,7 +201,7 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
   frame.bgr.convertTo(bgr_float_, CV_32F);
   cv::transform(bgr_float_, intensity_, cv::Matx13f(1.0f, 1.0f, 1.0f));
   intensity_ *= 1.0 / 3;
-  const cv::Rect view = framing_view(inside_bars(gray_, is_flat_bar), gray_.size(), frame.display_aspect);
+  const cv::Rect view = framing_view(active_picture(gray_), gray_.size(), frame.display_aspect);
   cv::resize(intensity_(view), view_, cv::Size(32, 32), 0, 0, cv::INTER_AREA);
   cv::meanStdDev(view_, mean, stddev);
   cv::dct(view_, dct_out_);
