@@ -147,9 +147,11 @@ TEST_CASE("vidsplit::SignatureExtractor: the view hash survives channel swaps, m
   // A 4:3 picture with structure at several scales.
   cv::Mat picture(120, 160, CV_8UC3);
   cv::randu(picture, 0, 255);
-  cv::GaussianBlur(picture, picture, cv::Size(0, 0), 6);
+  cv::GaussianBlur(picture, picture, cv::Size(0, 0), 2);
   cv::rectangle(picture, {30, 20, 50, 40}, {40, 200, 90}, cv::FILLED);
   cv::circle(picture, {115, 75}, 22, {230, 60, 20}, cv::FILLED);
+  cv::rectangle(picture, {90, 30, 40, 25}, {250, 250, 250}, cv::FILLED);
+  cv::circle(picture, {45, 90}, 15, {10, 10, 10}, cv::FILLED);
   const auto hash_of = [](const cv::Mat& shown, double aspect) {
     AnalysisFrame f;
     cv::resize(shown, f.bgr, cv::Size(64, 64), 0, 0, cv::INTER_AREA);
@@ -180,6 +182,15 @@ TEST_CASE("vidsplit::SignatureExtractor: the view hash survives channel swaps, m
   CHECK(hamming(hash_of(grey, 16.0 / 9), from_crop) <= 6);
   // The 4:3 original shows that band too.
   CHECK(hamming(original, from_crop) <= 6);
+  // A dim scene (a dark film: mean luma about 35) keeps its bars apart from its picture.
+  cv::Mat dim_picture;
+  cv::normalize(picture, dim_picture, 0, 70, cv::NORM_MINMAX);
+  cv::Mat dim_padded(120, 214, CV_8UC3, cv::Scalar(0, 0, 0));
+  dim_picture.copyTo(dim_padded(cv::Rect(27, 0, 160, 120)));
+  REQUIRE(cv::mean(dim_picture)[1] < 40);
+  const uint64_t dim_crop = hash_of(dim_picture(cv::Rect(0, 15, 160, 90)), 16.0 / 9);
+  REQUIRE(dim_crop != 0);
+  CHECK(hamming(hash_of(dim_padded, 16.0 / 9), dim_crop) <= 6);
 
   // A flat frame has no view hash.
   CHECK(hash_of(cv::Mat(120, 160, CV_8UC3, cv::Scalar(90, 90, 90)), 4.0 / 3) == 0);
