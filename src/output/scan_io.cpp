@@ -26,7 +26,7 @@ constexpr int kOldestFormatVersion = 1;
 
 std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
 
-uint64_t parse_hex64(const std::string& s) {
+uint64_t parse_hex64(std::string_view s) {
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
   if (s.size() != 16 || ec != std::errc() || end != s.data() + s.size())
@@ -66,7 +66,7 @@ std::vector<uint64_t> read_samples(const std::string& text) {
       continue;
     }
     if (text.size() - i < 16) throw Error(fmt::format("samples ends in a cut-off hash '{}'", text.substr(i)));
-    const uint64_t v = parse_hex64(text.substr(i, 16));
+    const uint64_t v = parse_hex64(std::string_view(text).substr(i, 16));
     if (v == 0) throw Error("samples holds a zero hash (a tick without a sample is '.')");
     samples.push_back(v);
     i += 16;
