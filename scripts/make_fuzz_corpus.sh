@@ -37,6 +37,10 @@ line='{"video":"a.mp4","path":"a.mp4","label":"jump","content_hash":"00000000000
 printf '5%s' "$line" > "$readers/scan_line.json"
 printf '6{"format":"vidsplit-scan","format_version":1,"parameters":{}}\n%s\n{"video":"b.mp4","path":"b.mp4","label":"run","error":"file not found"}\n' \
   "$line" > "$readers/scan.jsonl"
+# Format 2: the same line with temporal samples (a hash, a tick without one, a hash).
+line2="${line%'}]}'},\"sample_step\":1,\"samples\":\"8123456789abcdef.8fedcba987654321\"}]}"
+printf '5%s' "$line2" > "$readers/scan_line_samples.json"
+printf '6{"format":"vidsplit-scan","format_version":2,"parameters":{}}\n%s\n' "$line2" > "$readers/scan_v2.jsonl"
 # Findings, kept as seeds so every run tries them again.
 printf '6{"format": "vidsplit-scan", "format_version": 8.88889e82}\n' > "$readers/scan_float_version.jsonl"
 ls -l "$videos" "$readers"
