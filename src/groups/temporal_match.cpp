@@ -22,6 +22,9 @@ namespace vidsplit {
 
 namespace {
 
+// Fewer agreeing samples than this say nothing, however short the clip.
+constexpr int kMinAgreeingShort = 3;
+
 struct Agreement {
   int offset;  // b's tick minus a's, in base ticks (1 / kSampleRate s)
   int i;       // a's sample
@@ -48,8 +51,11 @@ int valid_samples(const ClipSignature& s) {
 VIDSPLIT_POPCOUNT_CLONES
 TemporalMatch match_temporal(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options) {
   TemporalMatch m;
-  const int needed = std::max(1, options.min_agreeing_samples);
-  if (valid_samples(a) < needed || valid_samples(b) < needed) return m;
+  // A clip with fewer samples than min_agreeing_samples (a shot that a fade leaves a quarter of a second of)
+  // could never match; it must agree on all its samples but one, and on kMinAgreeingShort at least.
+  const int fewest = std::min(valid_samples(a), valid_samples(b));
+  const int needed = std::max(kMinAgreeingShort, std::min(options.min_agreeing_samples, fewest - 1));
+  if (fewest < needed) return m;
   // Scratch reused across calls: the search verifies millions of candidate pairs on a large dataset.
   thread_local std::vector<Agreement> agree;
   thread_local std::vector<int> a_count, b_count;
