@@ -70,6 +70,18 @@ TEST_CASE("vidsplit::match_temporal") {
     CHECK_FALSE(match_temporal(clip(part(source, 0, 30)), clip(part(source, 26, 60)), options).matched);
     CHECK(match_temporal(clip(part(source, 0, 30)), clip(part(source, 25, 60)), options).matched);
   }
+  SUBCASE("a clip shorter than min_agreeing_samples matches on all its samples but one, 3 at least") {
+    // 4 samples (7 frames that a fade left of a shot): 3 agreeing are enough, 2 are not.
+    std::vector<uint64_t> short_clip = part(source, 20, 24);
+    CHECK(match_temporal(clip(short_clip), clip(source), options).matched);
+    short_clip[1] = footage(1, 9)[0];
+    CHECK(match_temporal(clip(short_clip), clip(source), options).matched);
+    short_clip[2] = footage(1, 10)[0];
+    CHECK_FALSE(match_temporal(clip(short_clip), clip(source), options).matched);
+    // 3 samples must all agree; 2 never match.
+    CHECK(match_temporal(clip(part(source, 5, 8)), clip(source), options).matched);
+    CHECK_FALSE(match_temporal(clip(part(source, 5, 7)), clip(source), options).matched);
+  }
   SUBCASE("samples too far apart in bits do not agree") {
     GroupingOptions strict;
     strict.sample_threshold = 3;
