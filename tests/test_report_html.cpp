@@ -220,7 +220,7 @@ TEST_CASE("vidsplit::report_html at scale") {
           std::string::npos);
   }
   SUBCASE("small") {
-    // 500 timelines of about 1.1 kB each, the list at about 20 bytes a video.
+    // 500 timelines of about 1.1 kB each, the list under 20 bytes a video.
     CHECK(html.size() < 700'000);
   }
 }

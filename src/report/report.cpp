@@ -304,7 +304,8 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
       Group& g = by_id[rows_[i].group];
       g.id = rows_[i].group;
       g.rows.push_back(i);
-      if (std::find(g.videos.begin(), g.videos.end(), rows_[i].v) == g.videos.end()) g.videos.push_back(rows_[i].v);
+      // A video's rows are together, so a group meets each of its videos in one run.
+      if (g.videos.empty() || g.videos.back() != rows_[i].v) g.videos.push_back(rows_[i].v);
     }
     const size_t kind = column_of("kind");
     for (auto& [id, g] : by_id) {
@@ -813,8 +814,7 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
       const auto [it, added] = split_index.emplace(splits, split_names.size());
       if (added) split_names.push_back(bytes_for_display(splits));
       const size_t label = static_cast<size_t>(std::lower_bound(labels_.begin(), labels_.end(), video.label) - labels_.begin());
-      rows.push_back({bytes_for_display(video.id), label, it->second,
-                      rows_[video.end - 1].end_sec - rows_[video.begin].start_sec});
+      rows.push_back({bytes_for_display(video.id), label, it->second});
     }
     html_ += fmt::format("<h2 id=\"videos\">Other videos</h2>\n<p>{} videos without a timeline above (singletons and "
                          "those past the timelines' limit).</p>\n",

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 
 namespace vidsplit {
 
@@ -43,20 +42,20 @@ size_t shared_prefix(std::string_view a, std::string_view b) {
   return n;
 }
 
-// The rows are one flat array, five values a video (units of its name shared with the previous name, the rest
-// of the name, label index minus the previous row's, splits, seconds): sorted names share most of their text
+// The rows are one flat array, four values a video (units of its name shared with the previous name, the rest
+// of the name, label index minus the previous row's, splits): sorted names share most of their text
 // (class/v0001.mp4, class/v0002.mp4) and mostly keep their class, and at 200,000 videos every byte a row saves
-// is 200 kB of page.
+// is 200 kB of page. Durations are left to clips.csv for the same reason: the list answers "where did this
+// video go".
 constexpr const char* kScript = R"(<script>
 (() => {
   const data = JSON.parse(document.getElementById('video-data').textContent);
   let previous = '', label = 0;
   const videos = [];
-  for (let i = 0; i + 4 < data.rows.length; i += 5) {
+  for (let i = 0; i + 3 < data.rows.length; i += 4) {
     previous = previous.slice(0, data.rows[i]) + data.rows[i + 1];
     label += data.rows[i + 2];
-    const v = {name: previous, label: data.labels[label], splits: data.splits[data.rows[i + 3]],
-               seconds: data.rows[i + 4]};
+    const v = {name: previous, label: data.labels[label], splits: data.splits[data.rows[i + 3]]};
     v.key = (v.name + '\n' + v.label + '\n' + v.splits).toLowerCase();
     videos.push(v);
   }
@@ -75,7 +74,7 @@ constexpr const char* kScript = R"(<script>
     const shown = hits.slice(0, data.shown);
     body.replaceChildren(...shown.map(v => {
       const tr = document.createElement('tr');
-      tr.append(cell(v.name, true), cell(v.label, true), cell(v.splits, true), cell(v.seconds.toFixed(1)));
+      tr.append(cell(v.name, true), cell(v.label, true), cell(v.splits, true));
       return tr;
     }));
     count.textContent = hits.length + ' of ' + videos.length + ' videos match' +
@@ -96,7 +95,7 @@ std::string video_table_html(const std::vector<std::string>& labels, const std::
                     R"(placeholder="filter: part of a video name, class or split" aria-label="filter videos"></p>)"
                     "\n<p id=\"video-count\" class=\"muted\">This list needs JavaScript.</p>\n"
                     "<table class=\"videos\"><thead><tr><th class=\"l\">video</th><th class=\"l\">class</th>"
-                    "<th class=\"l\">split</th><th>seconds</th></tr></thead>"
+                    "<th class=\"l\">split</th></tr></thead>"
                     "<tbody id=\"video-rows\"></tbody></table>\n";
   out += "<script id=\"video-data\" type=\"application/json\">{\"shown\":" + std::to_string(kShown) + ",\"labels\":[";
   for (size_t i = 0; i < labels.size(); ++i) out += (i ? "," : "") + script_json(labels[i]);
@@ -108,10 +107,9 @@ std::string video_table_html(const std::vector<std::string>& labels, const std::
   for (size_t i = 0; i < rows.size(); ++i) {
     const VideoTableRow& r = rows[i];
     const size_t shared = shared_prefix(previous, r.video);
-    // Tenths of a second, printed shortest (10, not 10.0): the seconds are the longest number on the row.
-    fmt::format_to(std::back_inserter(out), "{}{},{},{},{},{}", i ? "," : "",
+    fmt::format_to(std::back_inserter(out), "{}{},{},{},{}", i ? "," : "",
                    utf16_units(std::string_view(r.video).substr(0, shared)), script_json(r.video.substr(shared)),
-                   static_cast<long>(r.label) - previous_label, r.splits, std::round(r.seconds * 10) / 10);
+                   static_cast<long>(r.label) - previous_label, r.splits);
     previous = r.video;
     previous_label = static_cast<long>(r.label);
   }

@@ -11,7 +11,6 @@ struct VideoTableRow {
   std::string video;   // display text (already free of non-UTF-8 bytes)
   size_t label = 0;    // index into the table's labels
   size_t splits = 0;   // index into the table's split names ("train", "train+val", ...)
-  double seconds = 0;
 };
 
 // The HTML of the table: a filter box, a JSON block and the script. `rows` in the order shown.
