@@ -171,7 +171,7 @@ TEST_CASE("vidsplit split --source-pattern / --sources") {
     CHECK(summary.find("\"source_pattern\": \"(?:^|/)v_([A-Za-z0-9]+_g") != std::string::npos);
     CHECK(summary.find("\"groups\": 2") != std::string::npos);
     // The report opens with the headline and shows the link as a person checks it.
-    const std::string html = report_html(dir / "out", ReportOptions{});
+    const std::string html = report_html(dir / "out", ReportOptions{}).html;
     CHECK(html.find("<b>0.0 % of val's frames show footage that is also in train; a random split of the same videos "
                     "would share ") != std::string::npos);
     CHECK(html.find("<td class=\"l\">same-source-name</td><td class=\"l\">A/v_A_g01_c01.avi #0 0.00\u2013"

@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,11 @@ VideoScan parse_scan_line(std::string_view line);
 // (nullopt: a whole scan).
 std::vector<VideoScan> read_scan_jsonl(const std::string& path, nlohmann::json& parameters,
                                        ScanOrigin* origin = nullptr, std::optional<ScanShard>* shard = nullptr);
+// Reads only the lines of `videos` out of a scan.jsonl (in file order; a video not in the scan is simply not
+// returned): other lines are passed over without being parsed, so a few paths out of a gigabyte scan take the
+// time of reading the file. Throws Error as read_scan_jsonl does, for the lines it parses.
+std::vector<VideoScan> read_scan_jsonl_videos(const std::string& path, const std::set<std::string>& videos,
+                                              ScanOrigin* origin = nullptr);
 
 // Writes clips.csv, summary.json, errors.csv and group_evidence.csv into `dir` (created if missing).
 void write_split_outputs(const std::string& dir, const std::vector<VideoScan>& scans,

@@ -189,8 +189,9 @@ else
     fail read-only-out "exit $rc: $(cat "$work/ro.err")"
   fi
 
-  # A disk with 64 KB free: refused with exit 1 before decoding (no cache was started).
-  "${ns[@]}" sh -c "mount -t tmpfs -o size=64k tmpfs '$work/mnt' &&
+  # A disk with 16 KB free (the outputs of 3 videos need 22 KB by the estimate): refused with exit 1 before
+  # decoding (no cache was started).
+  "${ns[@]}" sh -c "mount -t tmpfs -o size=16k tmpfs '$work/mnt' &&
     '$VIDSPLIT' run '$data' -o '$work/mnt/out' -q; echo \"rc=\$?\"; ls -A '$work/mnt/out'" >"$work/full.out" 2>"$work/full.err"
   if grep -q "^rc=1$" "$work/full.out" && ! grep -q "^cache$" "$work/full.out" &&
      grep -q "only .* free, the outputs need at least" "$work/full.err"; then
@@ -200,12 +201,12 @@ else
   fi
 
   # Room for the early check but not for the new set: the write fails midway, the old set stays whole.
-  # The old set is made with the report, the new one needs room for a second copy of it.
+  # The room left (28 KB) passes the early check (22 KB for 3 videos) but not the new set (28 KB, in 4 KB pages).
   "${ns[@]}" sh -c "mount -t tmpfs -o size=8m tmpfs '$work/mnt' &&
     '$VIDSPLIT' run '$data' -o '$work/mnt/out' --no-cache -q >/dev/null &&
     cp -r '$work/mnt/out' '$work/full_old' &&
     free=\$(df -B1 --output=avail '$work/mnt' | tail -1) &&
-    head -c \$((free - 300 * 1024)) /dev/zero > '$work/mnt/filler' 2>/dev/null;
+    head -c \$((free - 28 * 1024)) /dev/zero > '$work/mnt/filler' 2>/dev/null;
     '$VIDSPLIT' run '$data' -o '$work/mnt/out' --no-cache -q --ratios train=0.6,val=0.4; echo \"rc=\$?\";
     echo \"digest=\$(cd '$work/mnt/out' && for f in clips.csv summary.json errors.csv group_evidence.csv scan.jsonl report.html; do
       sha256sum < \$f; done | sha256sum | cut -c1-16)\";

@@ -13,6 +13,8 @@ po::options_description report_options(ReportOptions& r) {
   d.add_options()
       ("max-groups", po::value(&r.max_groups)->default_value(r.max_groups),
        "contact sheets for at most this many leakage groups (groups spanning most videos first)")
+      ("max-timelines", po::value(&r.max_timelines)->default_value(r.max_timelines),
+       "timelines for at most this many videos worth a look (linked, leaked, cut short); the rest are listed")
       ("thumb-height", po::value(&r.thumb_height)->default_value(r.thumb_height), "keyframe thumbnail height, pixels");
   return d;
 }
@@ -29,9 +31,10 @@ int cmd_report(const Args& args) {
   const Parsed p = parse(args, visible, out);
   if (p.help) {
     print_help("Usage: vidsplit report OUT [options]\n\nWrites OUT/report.html, one self-contained page (no "
-               "network requests): per-split and per-class\ntables and charts, a timeline per video (shots coloured "
-               "by split, transitions hatched, guard bands\nmarked), keyframe contact sheets of the leakage groups "
-               "with their evidence, and the audit result\n(OUT/leaks.csv) when there is one. `vidsplit run` writes "
+               "network requests): the leak headline, per-split and per-class\ntables and charts, keyframe contact "
+               "sheets of the linked groups with their evidence, a timeline\n(shots coloured by split, transitions "
+               "hatched, guard bands marked) per video worth a look, a\nsearchable list of the other videos, and "
+               "the audit result (OUT/leaks.csv) when there is one. `vidsplit run` writes "
                "it too, unless --no-report.",
                visible, "  vidsplit report out\n  vidsplit report out --max-groups 20\n");
     return kExitOk;
@@ -41,8 +44,9 @@ int cmd_report(const Args& args) {
   if (!std::filesystem::is_directory(out, ec)) throw ConfigError(fmt::format("{}: no such folder", out));
   options.threads = common.threads;
   const OutputLock lock = lock_output(out, "report", args, wait);
-  const std::string path = write_report(out, options);
-  if (!common.quiet) fmt::print("wrote {}\n", path);
+  report_progress(options, common);
+  print_report_notes(write_report(out, options), out);
+  if (!common.quiet) fmt::print("wrote {}\n", path_in(out, "report.html"));
   return kExitOk;
 }
 

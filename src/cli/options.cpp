@@ -369,12 +369,30 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
   return kExitOk;
 }
 
+void report_progress(ReportOptions& options, const CommonCli& c) {
+  // A line per step, as the report of a large dataset takes seconds (decoding keyframes, longer).
+  if (!c.quiet) options.on_step = [](const std::string& step) { fmt::print(stderr, "vidsplit: report.html: {}\n", step); };
+}
+
+void print_report_notes(const ReportNotes& notes, const std::string& out) {
+  // Even with --quiet: the page lacks what it should show. One line, not one per video: after a move, every
+  // video is missing for the same reason.
+  if (notes.videos_not_found == 0) return;
+  fmt::print(stderr,
+             "vidsplit: report: {} videos not found under their recorded paths; thumbnails left out (the first: {}; "
+             "`vidsplit report {}` where the videos are adds them)\n",
+             notes.videos_not_found, notes.first_not_found, out);
+}
+
 bool write_report_after(int code, bool no_report, OutputSet& set, const std::string& out, const CommonCli& c) {
   if (no_report || (code != kExitOk && code != kExitSomeFailed)) return false;
   ReportOptions options;
   options.threads = c.threads;
   options.title = report_title(out);  // OUT's name, not the generation folder's
-  write_file_atomic(set.path("report.html"), report_html(set.dir(), options));
+  report_progress(options, c);
+  const ReportResult report = report_html(set.dir(), options);
+  write_file_atomic(set.path("report.html"), report.html);
+  print_report_notes(report.notes, out);
   return true;
 }
 

@@ -94,6 +94,9 @@ int split_and_write(const std::vector<VideoScan>& scans, const SplitOptions& opt
 // OUT/report.html into `set` once split_and_write returned `code`: not with --no-report, nor when it wrote no
 // split. Returns whether it wrote one.
 bool write_report_after(int code, bool no_report, OutputSet& set, const std::string& out, const CommonCli& c);
+// The report's progress lines on stderr (none with --quiet), and its warning of videos it could not find.
+void report_progress(ReportOptions& options, const CommonCli& c);
+void print_report_notes(const ReportNotes& notes, const std::string& out);
 // Videos from scan files, sorted by id; the same video twice is a configuration error.
 void sort_and_check(std::vector<VideoScan>& scans);
 // "I/N" -> (I, N) with 0 <= I < N.

@@ -266,9 +266,10 @@ void check_output_room(const std::string& out_dir, uint64_t bytes) {
 }
 
 uint64_t estimated_output_bytes(size_t videos) {
-  // sample_videos (12 videos): 2.5 KB of scan.jsonl and 150 bytes of clips.csv per video, a 1.3 MB report.
-  // Kept below the real size: refusing a run that would have fitted is worse than failing late.
-  constexpr uint64_t kBase = 256 * 1024, kPerVideo = 2 * 1024;
+  // 3 of sample_videos: 28 KB in all (4.4 KB of scan.jsonl and 200 bytes of clips.csv per video, an 11 KB
+  // report, which stays a few MB at any size). Kept below the real size: refusing a run that would have fitted
+  // is worse than failing late.
+  constexpr uint64_t kBase = 16 * 1024, kPerVideo = 2 * 1024;
   return kBase + kPerVideo * videos;
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 
 namespace vidsplit {
 
@@ -318,8 +319,31 @@ void write_scan_jsonl(const std::string& path, const std::vector<VideoScan>& sca
   writer.commit();
 }
 
-std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters, ScanOrigin* origin,
-                                       std::optional<ScanShard>* shard) {
+namespace {
+
+// Whether a scan line may be one of `videos`, judged from its text without parsing it: a reader that needs a
+// few videos of a gigabyte scan would otherwise spend seconds building JSON it throws away. The key "video" can
+// only stand unescaped as a key, so every true match is among its occurrences; a name written with escapes
+// (another JSON writer's \u00e9) is let through to the full parse, which decides.
+bool may_be_one_of(std::string_view line, const std::set<std::string>& quoted_videos) {
+  constexpr std::string_view kKey = "\"video\"";
+  for (size_t at = line.find(kKey); at != std::string_view::npos; at = line.find(kKey, at + kKey.size())) {
+    size_t p = at + kKey.size();
+    while (p < line.size() && (line[p] == ' ' || line[p] == ':')) ++p;
+    if (p >= line.size() || line[p] != '"') continue;
+    const size_t close = line.find('"', p + 1);
+    if (close == std::string_view::npos) return true;
+    const std::string_view value = line.substr(p, close + 1 - p);
+    if (value.find('\\') != std::string_view::npos || quoted_videos.count(std::string(value))) return true;
+  }
+  return false;
+}
+
+std::vector<VideoScan> read_scan(const std::string& path, json& parameters, ScanOrigin* origin,
+                                 std::optional<ScanShard>* shard, const std::set<std::string>* only) {
+  std::set<std::string> quoted;
+  if (only)
+    for (const std::string& v : *only) quoted.insert(json(bytes_to_text(v)).dump());
   // Line by line from the file: a scan of 650,000 videos is about a gigabyte of text, not worth holding at once.
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
@@ -330,6 +354,7 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty()) continue;
+    if (header && only && !may_be_one_of(line, quoted)) continue;
     try {
       const json j = json::parse(line);
       if (!header) {
@@ -360,7 +385,8 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
         header = true;
         continue;
       }
-      scans.push_back(video_from_json(j));
+      VideoScan scan = video_from_json(j);
+      if (!only || only->count(scan.video)) scans.push_back(std::move(scan));
     } catch (const json::exception& e) {
       throw Error(fmt::format("{}: line {}: {}", path, line_no, json_reason(e)));
     } catch (const Error& e) {
@@ -370,6 +396,19 @@ std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters
   if (in.bad()) throw Error(fmt::format("cannot read {}: read error", path));
   if (!header) throw Error(fmt::format("{}: empty file, not a vidsplit scan", path));
   return scans;
+}
+
+}  // namespace
+
+std::vector<VideoScan> read_scan_jsonl(const std::string& path, json& parameters, ScanOrigin* origin,
+                                       std::optional<ScanShard>* shard) {
+  return read_scan(path, parameters, origin, shard, nullptr);
+}
+
+std::vector<VideoScan> read_scan_jsonl_videos(const std::string& path, const std::set<std::string>& videos,
+                                              ScanOrigin* origin) {
+  json parameters;
+  return read_scan(path, parameters, origin, nullptr, &videos);
 }
 
 }  // namespace vidsplit

@@ -2,6 +2,7 @@
 #include "vidsplit/text.hpp"
 
 #include "output/image_encode.hpp"
+#include "report/video_table.hpp"
 #include "vidsplit/csv.hpp"
 #include "vidsplit/decode.hpp"
 #include "vidsplit/error.hpp"
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace vidsplit {
@@ -29,6 +31,7 @@ namespace {
 
 struct Row {
   std::string video;
+  size_t v = 0;  // index of its video in Report::videos_
   int clip = 0;
   std::string kind;
   int64_t start_frame = 0, end_frame = 0;
@@ -97,22 +100,57 @@ cv::Scalar bgr_of(const std::string& hex) {
 }
 
 struct Totals {
-  std::set<std::string> videos;
+  std::set<size_t> videos;
   int64_t clips = 0, frames = 0;
   double seconds = 0;
   void add(const Row& r) {
-    videos.insert(r.video);
+    videos.insert(r.v);
     ++clips;
     frames += r.end_frame - r.start_frame;
     seconds += r.end_sec - r.start_sec;
   }
 };
 
+// A video: its rows are rows_[begin, end) (clips.csv keeps a video's rows together).
+struct Video {
+  std::string id, label;
+  size_t begin = 0, end = 0;
+};
+
+// Why a linked group is worth a look, in the order a person should look: footage shared across classes is
+// a labelling problem as well as a leak; then the largest groups; then footage shared in part (reframed, other
+// in and out points), which the matcher is least sure of.
+enum class Look { cross_class, multi_video, overlap, linked, singleton };
+
+const char* look_name(Look l) {
+  switch (l) {
+    case Look::cross_class: return "across classes";
+    case Look::multi_video: return "several videos";
+    case Look::overlap: return "overlap (in one video)";
+    case Look::linked: return "copies in one video";
+    case Look::singleton: return "singleton";
+  }
+  return "";
+}
+
+struct Group {
+  int64_t id = 0;
+  std::vector<size_t> rows;
+  std::vector<size_t> videos;  // distinct, in row order
+  Look look = Look::singleton;
+};
+
+// Contact sheets stop at this many bytes of images, the rest of the linked groups go to a table: a dataset with
+// thousands of duplicate groups must not make a page of hundreds of megabytes.
+constexpr size_t kSheetBytes = 2'000'000;
+constexpr size_t kTableRows = 500;  // rows of the tables of links and groups beyond the drawn ones
+
 class Report {
  public:
   Report(const std::string& out_dir, const ReportOptions& options) : dir_(out_dir), options_(options) {}
 
-  std::string build() {
+  ReportResult build() {
+    step("reading clips.csv");
     load();
     html_ += R"(<!DOCTYPE html>
 <html lang="en">
@@ -124,7 +162,7 @@ class Report {
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1240px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td.l,th.l{text-align:left}.warn{color:#a33}.muted{color:#777}
+th{background:#f3f3f3}td.l,th.l{text-align:left}.warn{color:#a33}.muted{color:#777}.headline{font-size:16px}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:14px;height:14px;vertical-align:middle;margin-right:4px;border:1px solid #888}
 .tl{display:block;border:1px solid #ccc;max-width:100%;height:auto}.video{margin:6px 0 10px}
 .group{border:1px solid #ddd;padding:8px;margin:10px 0}.clips{display:flex;flex-wrap:wrap;gap:8px}
@@ -137,21 +175,28 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
                          escape(options_.title.empty() ? report_title(dir_) : options_.title));
     html_ += fmt::format("<p class=\"muted\">vidsplit {} &middot; {} videos &middot; {} manifest rows &middot; "
                          "{} leakage groups</p>\n",
-                         kVersion, video_order_.size(), rows_.size(), group_count());
+                         kVersion, videos_.size(), rows_.size(), groups_.size());
+    // The first screen answers "can I trust this split": the leak, the split against its targets, what is off.
     headline_leakage();
-    section_parameters();
     section_splits();
+    section_warnings();
     section_classes();
-    section_timelines();
     section_groups();
+    step("drawing timelines");
+    section_timelines();
+    section_videos();
     section_audit();
     section_errors();
+    section_parameters();
     html_ += "</body>\n</html>\n";
-    return std::move(html_);
+    return {std::move(html_), notes_};
   }
 
  private:
   std::string path(const char* name) const { return (fs::path(dir_) / name).string(); }
+  void step(const std::string& text) const {
+    if (options_.on_step) options_.on_step(text);
+  }
 
   // One sentence from summary.json's "leakage": how much held-out footage is also in train, here and in a
   // random split of the same videos.
@@ -178,6 +223,16 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
                          fmt::join(made, ", "), escape(reference), fmt::join(random, ", "));
   }
 
+  // A CSV of OUT that the report can do without: absent or unreadable, it is simply not used.
+  std::optional<CsvTable> optional_csv(const char* name, const std::vector<std::string>& required) const {
+    if (!fs::exists(path(name))) return std::nullopt;
+    try {
+      return read_csv_file(path(name), required);
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
+
   void load() {
     CsvTable t;
     try {
@@ -190,21 +245,28 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
                  cef = col("end_frame"), css = col("start_sec"), ces = col("end_sec"), cl = col("label"),
                  cg = col("group"), csp = col("split");
     std::set<std::string> splits, labels;
+    rows_.reserve(t.rows.size());
     for (size_t i = 0; i < t.rows.size(); ++i) {
       const CsvRow& r = t.rows[i];
       Row row;
       try {
-        row = {r[cv], std::stoi(r[cc]), r[ck], std::stoll(r[csf]), std::stoll(r[cef]), std::stod(r[css]),
+        row = {r[cv], 0, std::stoi(r[cc]), r[ck], std::stoll(r[csf]), std::stoll(r[cef]), std::stod(r[css]),
                std::stod(r[ces]), r[cl], std::stoll(r[cg]), r[csp]};
       } catch (const std::exception&) {
         throw ConfigError(fmt::format("{}: line {}: a number column is malformed", path("clips.csv"),
                                       t.line_of_row[i]));
       }
-      if (video_order_.empty() || video_order_.back() != row.video) video_order_.push_back(row.video);
+      if (videos_.empty() || videos_.back().id != row.video) {
+        if (!videos_.empty()) videos_.back().end = rows_.size();
+        videos_.push_back({row.video, row.label, rows_.size(), rows_.size()});
+        video_of_.emplace(row.video, videos_.size() - 1);
+      }
+      row.v = videos_.size() - 1;
       if (row.split != kExcluded) splits.insert(row.split);
       labels.insert(row.label);
       rows_.push_back(std::move(row));
     }
+    if (!videos_.empty()) videos_.back().end = rows_.size();
     labels_.assign(labels.begin(), labels.end());
     // Ratio order from summary.json when present (train, val, test as the user wrote them), else sorted.
     if (fs::exists(path("summary.json"))) {
@@ -224,21 +286,54 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     }
     for (const std::string& s : splits)
       if (std::find(splits_.begin(), splits_.end(), s) == splits_.end()) splits_.push_back(s);
-    if (fs::exists(path("scan.jsonl"))) {
+    if (const auto e = optional_csv("group_evidence.csv", {"group"})) {
+      evidence_header_ = e->header;
       try {
-        json parameters;
-        for (VideoScan& s : read_scan_jsonl(path("scan.jsonl"), parameters)) scans_[s.video] = std::move(s);
-      } catch (const Error& e) {
-        scan_error_ = e.what();
+        for (const CsvRow& r : e->rows) evidence_[std::stoll(r[e->column("group")])].push_back(r);
+      } catch (const std::exception&) {
+        evidence_.clear();
       }
     }
+    load_groups();
   }
 
-  int64_t group_count() const {
-    std::set<int64_t> g;
-    for (const Row& r : rows_)
-      if (r.group >= 0) g.insert(r.group);
-    return static_cast<int64_t>(g.size());
+  void load_groups() {
+    std::map<int64_t, Group> by_id;
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      if (rows_[i].group < 0) continue;
+      Group& g = by_id[rows_[i].group];
+      g.id = rows_[i].group;
+      g.rows.push_back(i);
+      // A video's rows are together, so a group meets each of its videos in one run.
+      if (g.videos.empty() || g.videos.back() != rows_[i].v) g.videos.push_back(rows_[i].v);
+    }
+    const size_t kind = column_of("kind");
+    for (auto& [id, g] : by_id) {
+      std::set<std::string> labels;
+      for (size_t v : g.videos) labels.insert(videos_[v].label);
+      const auto links = evidence_.find(id);
+      const bool overlap = links != evidence_.end() && std::any_of(links->second.begin(), links->second.end(), [&](const CsvRow& r) {
+                             return kind < r.size() && r[kind] == "overlap";
+                           });
+      g.look = labels.size() > 1       ? Look::cross_class
+               : g.videos.size() > 1   ? Look::multi_video
+               : overlap               ? Look::overlap
+               : links != evidence_.end() ? Look::linked
+                                          : Look::singleton;
+      groups_.push_back(std::move(g));
+    }
+    std::stable_sort(groups_.begin(), groups_.end(), [](const Group& a, const Group& b) {
+      if (a.look != b.look) return a.look < b.look;
+      if (a.videos.size() != b.videos.size()) return a.videos.size() > b.videos.size();
+      if (a.rows.size() != b.rows.size()) return a.rows.size() > b.rows.size();
+      return a.id < b.id;
+    });
+  }
+
+  size_t column_of(std::string_view name) const {
+    CsvTable t;
+    t.header = evidence_header_;
+    return t.column(name);
   }
 
   std::vector<std::string> all_splits_with_excluded() const {
@@ -251,6 +346,20 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     return s;
   }
 
+  // summary.json's warnings (class balance, --keep conflicts, ...), each once: a warning repeated per split
+  // or per fold says nothing more the second time.
+  void section_warnings() {
+    html_ += "<h2 id=\"warnings\">Warnings</h2>\n";
+    std::vector<std::string> seen;
+    if (summary_.is_object() && summary_.contains("warnings") && summary_["warnings"].is_array())
+      for (const json& w : summary_["warnings"]) {
+        std::string text = w.is_string() ? w.get<std::string>() : w.dump();
+        if (std::find(seen.begin(), seen.end(), text) == seen.end()) seen.push_back(std::move(text));
+      }
+    if (seen.empty()) html_ += "<p class=\"muted\">No warnings.</p>\n";
+    for (const std::string& w : seen) html_ += fmt::format("<p class=\"warn\">warning: {}</p>\n", escape(w));
+  }
+
   void section_parameters() {
     if (!summary_.is_object() || !summary_.contains("parameters")) return;
     html_ += "<h2 id=\"parameters\">Parameters</h2>\n<table>\n";
@@ -261,9 +370,6 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
                              escape(stage), escape(name), escape(value.dump()));
     }
     html_ += "</table>\n";
-    if (summary_.contains("warnings") && summary_["warnings"].is_array())
-      for (const json& w : summary_["warnings"])
-        html_ += fmt::format("<p class=\"warn\">warning: {}</p>\n", escape(w.is_string() ? w.get<std::string>() : w.dump()));
   }
 
   // Horizontal bars, one per category, coloured by split.
@@ -411,42 +517,52 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     return img;
   }
 
-  void section_timelines() {
-    html_ += "<h2 id=\"timelines\">Timelines</h2>\n" + legend();
-    size_t begin = 0;
-    while (begin < rows_.size()) {
-      size_t end = begin;
-      std::vector<const Row*> rows;
-      while (end < rows_.size() && rows_[end].video == rows_[begin].video) rows.push_back(&rows_[end++]);
-      html_ += fmt::format("<div class=\"video\"><div><b>{}</b> <span class=\"muted\">{} &middot; {:.2f} s &middot; "
-                           "{} rows</span></div>\n{}</div>\n",
-                           escape(rows.front()->video), escape(rows.front()->label),
-                           rows.back()->end_sec - rows.front()->start_sec, rows.size(),
-                           png_img(timeline(rows), "timeline of " + rows.front()->video, "tl"));
-      begin = end;
-    }
-  }
-
   struct Pick {
     size_t row = 0;
     std::vector<int64_t> frames;
   };
 
+  // The recorded paths of `videos` (relative ones resolved against the folder the scan ran in), read from
+  // scan.jsonl; only those lines are parsed, the rest of a large scan is skipped.
+  std::map<std::string, std::string> video_paths(const std::set<std::string>& videos) {
+    std::map<std::string, std::string> paths;
+    if (!fs::exists(path("scan.jsonl"))) return paths;
+    try {
+      ScanOrigin origin;
+      for (VideoScan& s : read_scan_jsonl_videos(path("scan.jsonl"), videos, &origin)) {
+        if (!origin.cwd.empty() && fs::path(s.path).is_relative()) s.path = (fs::path(origin.cwd) / s.path).string();
+        paths.emplace(s.video, std::move(s.path));
+      }
+    } catch (const Error& e) {
+      scan_error_ = e.what();
+    }
+    return paths;
+  }
+
   // Decodes each needed video once, keeping only the picked frames (already small: analysis-size decode).
+  // A video missing from its recorded path is counted for the caller: after a move, every thumbnail is missing
+  // for one reason, which one line says better than a note in each cell.
   std::map<std::pair<std::string, int64_t>, cv::Mat> grab_frames(const std::map<std::string, std::set<int64_t>>& wanted,
-                                                                 std::map<std::string, std::string>& failures) const {
+                                                                 const std::map<std::string, std::string>& paths,
+                                                                 std::map<std::string, std::string>& failures) {
     std::map<std::pair<std::string, int64_t>, cv::Mat> out;
     for (const auto& [video, frames] : wanted) {
-      const auto scan = scans_.find(video);
-      if (scan == scans_.end()) {
+      const auto found = paths.find(video);
+      if (found == paths.end()) {
         failures[video] = "not in scan.jsonl";
+        continue;
+      }
+      std::error_code ec;
+      if (!fs::exists(found->second, ec)) {
+        failures[video] = "not found at " + found->second;
+        if (notes_.videos_not_found++ == 0) notes_.first_not_found = found->second;
         continue;
       }
       try {
         DecoderOptions o;
         o.threads = options_.threads;
         o.analysis_size = 2 * options_.thumb_height;
-        VideoDecoder decoder(scan->second.path, o);
+        VideoDecoder decoder(found->second, o);
         const VideoInfo& info = decoder.info();
         const double aspect = info.display_height > 0 ? static_cast<double>(info.display_width) / info.display_height : 1.0;
         const int tw = std::clamp(static_cast<int>(std::lround(options_.thumb_height * aspect)), 16,
@@ -469,44 +585,73 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
     return out;
   }
 
-  void section_groups() {
-    html_ += "<h2 id=\"groups\">Leakage groups</h2>\n";
-    std::map<int64_t, std::vector<size_t>> members;
-    for (size_t i = 0; i < rows_.size(); ++i)
-      if (rows_[i].group >= 0) members[rows_[i].group].push_back(i);
-    std::vector<std::pair<int64_t, size_t>> order;  // (group, distinct videos)
-    for (const auto& [g, rows] : members) {
-      std::set<std::string> videos;
-      for (size_t i : rows) videos.insert(rows_[i].video);
-      order.emplace_back(g, videos.size());
+  // How many groups, videos and clips each kind of group holds: the whole picture, however many are drawn.
+  void groups_summary() {
+    struct Count {
+      size_t groups = 0, videos = 0, clips = 0;
+    };
+    std::map<Look, Count> counts;
+    for (const Group& g : groups_) {
+      Count& c = counts[g.look];
+      ++c.groups;
+      c.videos += g.videos.size();
+      c.clips += g.rows.size();
     }
-    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-      if (a.second != b.second) return a.second > b.second;
-      if (members[a.first].size() != members[b.first].size()) return members[a.first].size() > members[b.first].size();
-      return a.first < b.first;
-    });
-    const size_t shown = std::min(order.size(), static_cast<size_t>(std::max(0, options_.max_groups)));
-    html_ += fmt::format("<p>{} groups; contact sheets of the first {} (groups spanning most videos first). Each clip "
-                         "shows three keyframes, at 1/6, 1/2 and 5/6 of its frames.</p>\n",
-                         order.size(), shown);
-    if (scans_.empty())
-      html_ += fmt::format("<p class=\"warn\">No keyframes: {}.</p>\n",
-                           scan_error_.empty() ? "scan.jsonl is not in this folder" : escape(scan_error_));
+    html_ += "<table class=\"looks\"><tr><th class=\"l\">groups</th><th>groups</th><th>videos</th><th>clips</th></tr>\n";
+    for (const auto& [look, c] : counts)
+      html_ += fmt::format("<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", look_name(look),
+                           c.groups, c.videos, c.clips);
+    html_ += "</table>\n";
+  }
 
-    std::map<int64_t, std::vector<CsvRow>> evidence;
-    if (fs::exists(path("group_evidence.csv"))) {
-      try {
-        const CsvTable t = read_csv_file(path("group_evidence.csv"), {"group"});
-        for (const CsvRow& r : t.rows) evidence[std::stoll(r[t.column("group")])].push_back(r);
-        evidence_header_ = t.header;
-      } catch (const std::exception&) {
+  // group_evidence.csv's links between videos of different classes, the first ones worth a look.
+  void cross_class_links() {
+    const size_t va = column_of("video_a"), vb = column_of("video_b"), reason = column_of("reason"),
+                 kind = column_of("kind");
+    if (std::max(va, vb) >= evidence_header_.size()) return;
+    std::vector<std::string> lines;
+    size_t total = 0;
+    for (const Group& g : groups_) {
+      if (g.look != Look::cross_class) break;
+      for (const CsvRow& r : evidence_[g.id]) {
+        const auto a = video_of_.find(r[va]), b = video_of_.find(r[vb]);
+        if (a == video_of_.end() || b == video_of_.end() || videos_[a->second].label == videos_[b->second].label)
+          continue;
+        if (++total > kTableRows) continue;
+        lines.push_back(fmt::format(
+            "<tr><td>{}</td><td class=\"l\">{} ({})</td><td class=\"l\">{} ({})</td>"
+            "<td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
+            g.id, escape(r[va]), escape(videos_[a->second].label), escape(r[vb]), escape(videos_[b->second].label),
+            reason < r.size() ? escape(r[reason]) : "", kind < r.size() ? escape(r[kind]) : ""));
       }
     }
+    if (total == 0) return;
+    html_ += fmt::format("<h3>Links across classes</h3>\n<p>{} links join videos of different classes{}.</p>\n", total,
+                         total > kTableRows ? fmt::format(" (the first {} here; group_evidence.csv lists all)", kTableRows) : "");
+    html_ += "<table class=\"cross\"><tr><th>group</th><th class=\"l\">video (class)</th><th class=\"l\">video (class)</th>"
+             "<th class=\"l\">reason</th><th class=\"l\">kind</th></tr>\n";
+    for (const std::string& l : lines) html_ += l;
+    html_ += "</table>\n";
+  }
+
+  void section_groups() {
+    html_ += "<h2 id=\"groups\">Leakage groups</h2>\n";
+    groups_summary();
+    cross_class_links();
+    size_t linked = 0;
+    while (linked < groups_.size() && groups_[linked].look != Look::singleton) ++linked;
+    const size_t shown = std::min(linked, static_cast<size_t>(std::max(0, options_.max_groups)));
+    html_ += fmt::format("<p>{} linked groups; contact sheets of the first {}: groups across classes, then groups of "
+                         "several videos (largest first), then footage overlapping within a video. Each clip shows "
+                         "three keyframes, at 1/6, 1/2 and 5/6 of its frames.</p>\n",
+                         linked, shown);
+    if (!fs::exists(path("scan.jsonl")))
+      html_ += "<p class=\"warn\">No keyframes: scan.jsonl is not in this folder.</p>\n";
 
     std::vector<Pick> picks;
     std::map<std::string, std::set<int64_t>> wanted;
     for (size_t k = 0; k < shown; ++k) {
-      const auto& rows = members[order[k].first];
+      const auto& rows = groups_[k].rows;
       for (size_t j = 0; j < rows.size() && j < static_cast<size_t>(options_.max_clips_per_group); ++j) {
         const Row& r = rows_[rows[j]];
         Pick p{rows[j], {}};
@@ -517,21 +662,31 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
       }
     }
     std::map<std::string, std::string> failures;
-    const auto frames = scans_.empty() ? decltype(grab_frames(wanted, failures)){} : grab_frames(wanted, failures);
+    std::map<std::pair<std::string, int64_t>, cv::Mat> frames;
+    if (!wanted.empty() && fs::exists(path("scan.jsonl"))) {
+      std::set<std::string> ids;
+      for (const auto& w : wanted) ids.insert(w.first);
+      step(fmt::format("reading the paths of {} videos from scan.jsonl", ids.size()));
+      const auto paths = video_paths(ids);
+      step(fmt::format("decoding keyframes of {} videos", ids.size()));
+      frames = grab_frames(wanted, paths, failures);
+    }
+    if (!scan_error_.empty()) html_ += fmt::format("<p class=\"warn\">No keyframes: {}.</p>\n", escape(scan_error_));
 
-    size_t next_pick = 0;
-    for (size_t k = 0; k < shown; ++k) {
-      const int64_t g = order[k].first;
-      const auto& rows = members[g];
-      html_ += fmt::format("<div class=\"group\" id=\"group-{}\"><b>group {}</b> &middot; {} &middot; {} videos, {} "
-                           "clips{}\n",
-                           g, g, escape(rows_[rows.front()].split), order[k].second, rows.size(),
-                           rows.size() > static_cast<size_t>(options_.max_clips_per_group)
+    size_t next_pick = 0, sheet_bytes = 0, drawn = 0;
+    for (; drawn < shown && sheet_bytes < kSheetBytes; ++drawn) {
+      const Group& g = groups_[drawn];
+      const size_t before = html_.size();
+      html_ += fmt::format("<div class=\"group\" id=\"group-{}\"><b>group {}</b> &middot; {} &middot; {} &middot; {} "
+                           "videos, {} clips{}\n",
+                           g.id, g.id, look_name(g.look), escape(rows_[g.rows.front()].split), g.videos.size(),
+                           g.rows.size(),
+                           g.rows.size() > static_cast<size_t>(options_.max_clips_per_group)
                                ? fmt::format(" (first {} shown)", options_.max_clips_per_group)
                                : "");
-      if (evidence.count(g)) evidence_table(evidence[g]);
+      if (evidence_.count(g.id)) evidence_table(evidence_[g.id]);
       html_ += "<div class=\"clips\">\n";
-      for (; next_pick < picks.size() && rows_[picks[next_pick].row].group == g; ++next_pick) {
+      for (; next_pick < picks.size() && rows_[picks[next_pick].row].group == g.id; ++next_pick) {
         const Pick& p = picks[next_pick];
         const Row& r = rows_[p.row];
         std::vector<cv::Mat> tiles;
@@ -556,7 +711,117 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
                              escape(r.video), r.clip, escape(r.kind), r.start_frame, r.end_frame);
       }
       html_ += "</div></div>\n";
+      sheet_bytes += html_.size() - before;
     }
+    more_groups(drawn, linked);
+    const size_t singletons = groups_.size() - linked;
+    if (singletons > 0)
+      html_ += fmt::format("<p>{} singleton groups (one video, linked to nothing) are counted, not drawn.</p>\n",
+                           singletons);
+  }
+
+  // The linked groups past the contact sheets, one table row each.
+  void more_groups(size_t from, size_t linked) {
+    if (from >= linked) return;
+    const size_t to = std::min(linked, from + kTableRows);
+    html_ += fmt::format("<p>{} more linked groups without a contact sheet{}.</p>\n", linked - from,
+                         linked - from > kTableRows
+                             ? fmt::format(" (the first {} here; clips.csv and group_evidence.csv list all)", kTableRows)
+                             : "");
+    html_ += "<table class=\"more-groups\"><tr><th>group</th><th class=\"l\">why</th><th class=\"l\">split</th>"
+             "<th>videos</th><th>clips</th><th class=\"l\">first video</th></tr>\n";
+    for (size_t k = from; k < to; ++k) {
+      const Group& g = groups_[k];
+      html_ += fmt::format("<tr><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td>"
+                           "<td class=\"l\">{}</td></tr>\n",
+                           g.id, look_name(g.look), escape(rows_[g.rows.front()].split), g.videos.size(),
+                           g.rows.size(), escape(videos_[g.videos.front()].id));
+    }
+    html_ += "</table>\n";
+  }
+
+  // The videos worth a timeline, most important first, each once: those of linked groups (in the groups'
+  // order), those in the audit's leaks, those cut short.
+  std::vector<std::pair<size_t, std::string>> videos_worth_a_look() {
+    std::vector<std::pair<size_t, std::string>> out;
+    std::vector<bool> taken(videos_.size(), false);
+    const auto take = [&](size_t v, std::string why) {
+      if (taken[v]) return;
+      taken[v] = true;
+      out.emplace_back(v, std::move(why));
+    };
+    for (const Group& g : groups_)
+      if (g.look != Look::singleton)
+        for (size_t v : g.videos) take(v, fmt::format("group {}, {}", g.id, look_name(g.look)));
+    const auto named = [&](const char* file, const char* column, const char* why, const char* kind) {
+      const auto t = optional_csv(file, {column});
+      if (!t) return;
+      const size_t c = t->column(column), k = t->column("kind");
+      for (const CsvRow& r : t->rows) {
+        if (kind && (k >= r.size() || r[k] != kind)) continue;
+        if (const auto it = video_of_.find(r[c]); it != video_of_.end()) take(it->second, why);
+      }
+    };
+    named("leaks.csv", "video_a", "in leaks.csv", nullptr);
+    named("leaks.csv", "video_b", "in leaks.csv", nullptr);
+    named("errors.csv", "video", "truncated (errors.csv)", "truncated");
+    return out;
+  }
+
+  void section_timelines() {
+    html_ += "<h2 id=\"timelines\">Timelines</h2>\n";
+    const auto worth = videos_worth_a_look();
+    const size_t shown = std::min(worth.size(), static_cast<size_t>(std::max(0, options_.max_timelines)));
+    html_ += fmt::format("<p>{} videos are linked to others, in the audit's leaks or cut short; timelines of {}{}. "
+                         "Every other video is in the list below.</p>\n",
+                         worth.size(), shown == worth.size() ? "all of them" : fmt::format("the first {}", shown),
+                         shown < worth.size()
+                             ? fmt::format(" ({} more are in the list below; clips.csv, group_evidence.csv, leaks.csv "
+                                           "and errors.csv list them)",
+                                           worth.size() - shown)
+                             : "");
+    if (shown > 0) html_ += legend();
+    timeline_drawn_.assign(videos_.size(), false);
+    for (size_t k = 0; k < shown; ++k) {
+      const Video& v = videos_[worth[k].first];
+      timeline_drawn_[worth[k].first] = true;
+      std::vector<const Row*> rows;
+      for (size_t i = v.begin; i < v.end; ++i) rows.push_back(&rows_[i]);
+      html_ += fmt::format("<div class=\"video\"><div><b>{}</b> <span class=\"muted\">{} &middot; {:.2f} s &middot; "
+                           "{} rows &middot; {}</span></div>\n{}</div>\n",
+                           escape(v.id), escape(v.label), rows.back()->end_sec - rows.front()->start_sec, rows.size(),
+                           escape(worth[k].second), png_img(timeline(rows), "timeline of " + v.id, "tl"));
+    }
+  }
+
+  // Every video without a timeline, in a list filtered as one types (no images: the list is what keeps a
+  // page of 200,000 videos small).
+  void section_videos() {
+    std::vector<VideoTableRow> rows;
+    std::vector<std::string> split_names;
+    std::map<std::string, size_t> split_index;
+    for (size_t v = 0; v < videos_.size(); ++v) {
+      if (timeline_drawn_[v]) continue;
+      const Video& video = videos_[v];
+      std::vector<std::string> in;
+      for (const std::string& s : splits_)
+        for (size_t i = video.begin; i < video.end; ++i)
+          if (rows_[i].split == s) {
+            in.push_back(s);
+            break;
+          }
+      const std::string splits = in.empty() ? std::string(kExcluded) : fmt::format("{}", fmt::join(in, "+"));
+      const auto [it, added] = split_index.emplace(splits, split_names.size());
+      if (added) split_names.push_back(bytes_for_display(splits));
+      const size_t label = static_cast<size_t>(std::lower_bound(labels_.begin(), labels_.end(), video.label) - labels_.begin());
+      rows.push_back({bytes_for_display(video.id), label, it->second});
+    }
+    html_ += fmt::format("<h2 id=\"videos\">Other videos</h2>\n<p>{} videos without a timeline above (singletons and "
+                         "those past the timelines' limit).</p>\n",
+                         rows.size());
+    std::vector<std::string> labels;
+    for (const std::string& l : labels_) labels.push_back(bytes_for_display(l));
+    html_ += video_table_html(labels, split_names, rows);
   }
 
   // A group's links as a person checks them: "a 0.59–2.04 s ↔ b 0.24–1.69 s", the kind of link and its
@@ -631,18 +896,23 @@ figure{margin:0}figcaption{font-size:12px}.charts{display:flex;flex-wrap:wrap;ga
   std::string dir_;
   ReportOptions options_;
   std::vector<Row> rows_;
-  std::vector<std::string> video_order_, labels_, splits_;
+  std::vector<Video> videos_;
+  std::map<std::string, size_t> video_of_;  // a video's index in videos_
+  std::vector<std::string> labels_, splits_;
   std::map<std::string, double> targets_;
   json summary_;
-  std::map<std::string, VideoScan> scans_;
-  std::string scan_error_;
+  std::map<int64_t, std::vector<CsvRow>> evidence_;  // group_evidence.csv's rows by group
   CsvRow evidence_header_;
+  std::vector<Group> groups_;  // in the order worth a look, singletons last
+  std::vector<bool> timeline_drawn_;
+  std::string scan_error_;
+  ReportNotes notes_;
   std::string html_;
 };
 
 }  // namespace
 
-std::string report_html(const std::string& out_dir, const ReportOptions& options) {
+ReportResult report_html(const std::string& out_dir, const ReportOptions& options) {
   if (options.thumb_height < 8 || options.thumb_height > 256) throw ConfigError("thumbnail height must be 8..256");
   if (options.timeline_width < 64) throw ConfigError("timeline width must be at least 64");
   return Report(out_dir, options).build();
@@ -654,14 +924,15 @@ std::string report_title(const std::string& out_dir) {
   return p.filename().string();
 }
 
-std::string write_report(const std::string& out_dir, const ReportOptions& options) {
+ReportNotes write_report(const std::string& out_dir, const ReportOptions& options) {
   OutputSet set(out_dir);
   set.keep_all_except({"report.html"});
   ReportOptions titled = options;
   if (titled.title.empty()) titled.title = report_title(out_dir);
-  write_file_atomic(set.path("report.html"), report_html(current_output_dir(out_dir), titled));
+  ReportResult report = report_html(current_output_dir(out_dir), titled);
+  write_file_atomic(set.path("report.html"), report.html);
   set.commit();
-  return (fs::path(out_dir) / "report.html").string();
+  return report.notes;
 }
 
 }  // namespace vidsplit
