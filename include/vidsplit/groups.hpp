@@ -108,6 +108,8 @@ struct ClipMatch {
   TemporalMatch temporal;  // filled where the temporal search found the pair
 };
 ClipMatch match_clips(const ClipSignature& a, const ClipSignature& b, const GroupingOptions& options);
+// The evidence reason of a match: "near-duplicate" when keyframes agree, else "footage-overlap".
+inline const char* match_reason(const ClipMatch& m) { return m.matched_keyframes > 0 ? "near-duplicate" : "footage-overlap"; }
 
 // Every matching pair (a < b, indices into `clips`), sorted: keyframe matches and, with options.temporal,
 // temporal ones (a pair both find carries both). Exhaustive or indexed, as options say.

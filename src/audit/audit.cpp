@@ -374,8 +374,7 @@ AuditResult audit_split(const std::vector<VideoScan>& scans, const SplitLayout& 
     const ClipAt& b = clips[d.b];
     // Identical streams pair clip for clip, below; their other clip pairs are no leak of their own.
     if (split_of(a) == split_of(b) || same_stream(a.video, b.video)) continue;
-    const bool temporal_only = d.match.matched_keyframes == 0 && d.match.temporal.matched;
-    record({.a = {a.video, a.clip}, .b = {b.video, b.clip}, .reason = temporal_only ? "footage-overlap" : "near-duplicate",
+    record({.a = {a.video, a.clip}, .b = {b.video, b.clip}, .reason = match_reason(d.match),
             .matched_keyframes = d.match.matched_keyframes, .hash_distance = d.match.hash_distance,
             .histogram_distance = d.match.histogram_distance});
   }

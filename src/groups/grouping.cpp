@@ -127,7 +127,7 @@ Grouping group_clips(const std::vector<VideoScan>& scans, const GroupingOptions&
     const Shot& a = scans[clips[d.a].video].shots[static_cast<size_t>(clips[d.a].clip)];
     const Shot& b = scans[clips[d.b].video].shots[static_cast<size_t>(clips[d.b].clip)];
     const bool keyframes_too = d.match.matched_keyframes > 0;
-    join({.a = clips[d.a], .b = clips[d.b], .reason = keyframes_too ? "near-duplicate" : "footage-overlap",
+    join({.a = clips[d.a], .b = clips[d.b], .reason = match_reason(d.match),
           .kind = keyframes_too ? "copy" : "overlap", .a_start_sec = a.start_sec + t.a_from,
           .a_end_sec = std::min(a.end_sec, a.start_sec + t.a_to + 1.0 / kSampleRate),
           .b_start_sec = b.start_sec + t.b_from, .b_end_sec = std::min(b.end_sec, b.start_sec + t.b_to + 1.0 / kSampleRate),

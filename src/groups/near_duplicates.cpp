@@ -79,10 +79,6 @@ class ChunkIndex {
   std::array<Table, 2 * kChunks> tables_;
 };
 
-}  // namespace
-
-namespace {
-
 std::vector<NearDuplicate> keyframe_matches(const std::vector<const ClipSignature*>& clips,
                                             const GroupingOptions& options) {
   const size_t n = clips.size();

@@ -195,9 +195,9 @@ void SignatureExtractor::compute(const AnalysisFrame& frame, FrameFeatures& out)
   sig.phash_centre = dct_hash(dct_out_, false);
   sig.phash_centre_mirror = dct_hash(dct_out_, true);
 
-  // The sampled-frame hash: the framing view of the channels' mean (a swap of red and blue, greyscale or a
-  // channel-order mix-up leave it alone), hashed so that a mirrored copy gives the same bits.
-  // The channel sum is exact in float whatever the channel order, so swapped channels give the same bits.
+  // The sampled-frame hash: the framing view of the channels' mean, hashed so that a mirrored copy gives the
+  // same bits. The channel sum is exact in float whatever the channel order, so a swap of red and blue, or a
+  // channel-order mix-up, gives the same bits too.
   frame.bgr.convertTo(bgr_float_, CV_32F);
   cv::transform(bgr_float_, intensity_, cv::Matx13f(1.0f, 1.0f, 1.0f));
   intensity_ *= 1.0 / 3;
